@@ -1,0 +1,99 @@
+import type { VeilErrorData } from '../errors';
+import type { OptionName } from './options';
+
+/** What happened to one element, as the diff view shows it. */
+export type ChangeKind =
+  | 'removed'
+  | 'emptied'
+  | 'replaced'
+  | 'uid-remapped'
+  | 'date-shifted'
+  | 'cleaned'
+  | 'kept'
+  | 'added';
+
+export interface Change {
+  /** `(0040,0275)[0]/(0040,0009)`: the tag path through sequences and item indexes. */
+  readonly path: string;
+  /** `(gggg,eeee)` of the element itself. */
+  readonly tag: string;
+  /** Dictionary keyword, the private creator as `creator:xxEE` for private data, or '' when unknown. */
+  readonly keyword: string;
+  readonly vr: string;
+  readonly kind: ChangeKind;
+  /** Display text of the value before and after (undefined when absent or binary). */
+  readonly before?: string;
+  readonly after?: string;
+  /** Which rule fired: `E.1-1 basic X`, `E.1-1 RetainLongModifDates C`, `custom rule 3`, `private policy`… */
+  readonly rule: string;
+}
+
+export interface DeidWarning {
+  readonly code: string;
+  readonly message: string;
+  readonly path?: string;
+}
+
+/** Counts of changes by kind (for reports and the audit trail, never values). */
+export type ChangeCounts = Readonly<Record<ChangeKind, number>>;
+
+export interface DeidSuccess {
+  readonly ok: true;
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+  readonly changes: readonly Change[];
+  readonly counts: ChangeCounts;
+  readonly warnings: readonly DeidWarning[];
+  /** The de-identified object's identity, for building an export layout without PHI. */
+  readonly identity: {
+    readonly patientPseudonym: string;
+    readonly studyInstanceUid: string;
+    readonly seriesInstanceUid: string;
+    readonly sopInstanceUid: string;
+    readonly modality: string;
+    readonly instanceNumber: string;
+  };
+}
+
+export interface DeidFailure {
+  readonly ok: false;
+  readonly fileName: string;
+  readonly error: VeilErrorData;
+}
+
+export type DeidResult = DeidSuccess | DeidFailure;
+
+/** How dates are handled when the Retain Longitudinal Modified Dates option is on. */
+export type DateShift =
+  | { readonly kind: 'keyed'; readonly maxDays: number }
+  | { readonly kind: 'fixed'; readonly days: number };
+
+export type PseudonymSource =
+  | { readonly kind: 'keyed'; readonly prefix: string }
+  | { readonly kind: 'table' };
+
+/** A per-tag action a person adds over the profile. */
+export type CustomAction = 'keep' | 'remove' | 'empty' | 'replace' | 'hash' | 'shift';
+
+export interface CustomRule {
+  /** `(0010,0010)`, a keyword like `PatientName`, or a private element `(0019,xx0C)` with `creator`. */
+  readonly tag: string;
+  readonly creator?: string;
+  readonly action: CustomAction;
+  /** For `replace`. */
+  readonly value?: string;
+  /** For `shift`: days added to DA/DT values (negative allowed). */
+  readonly days?: number;
+  readonly note?: string;
+}
+
+/** A de-identification profile as shared between sites: versioned JSON, validated on load. */
+export interface Profile {
+  readonly format: 'veil-profile';
+  readonly version: 1;
+  readonly name: string;
+  readonly options: readonly OptionName[];
+  readonly dateShift: DateShift;
+  readonly pseudonyms: PseudonymSource;
+  readonly rules: readonly CustomRule[];
+}
