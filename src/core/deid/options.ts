@@ -27,7 +27,10 @@ export interface OptionInfo {
   readonly explanation: string;
 }
 
-export const BASIC_PROFILE_CODE = { value: '113100', meaning: 'Basic Application Confidentiality Profile' } as const;
+export const BASIC_PROFILE_CODE = {
+  value: '113100',
+  meaning: 'Basic Application Confidentiality Profile',
+} as const;
 
 export const OPTIONS: Readonly<Record<OptionName, OptionInfo>> = {
   RetainSafePrivate: {
@@ -35,21 +38,24 @@ export const OPTIONS: Readonly<Record<OptionName, OptionInfo>> = {
     standardName: 'Retain Safe Private Option',
     code: '113111',
     flag: '--retain-safe-private',
-    explanation: 'Keep the private attributes listed as safe in PS3.15 Table E.3.10-1; remove every other private attribute.',
+    explanation:
+      'Keep the private attributes listed as safe in PS3.15 Table E.3.10-1; remove every other private attribute.',
   },
   RetainUIDs: {
     name: 'RetainUIDs',
     standardName: 'Retain UIDs Option',
     code: '113110',
     flag: '--retain-uids',
-    explanation: 'Keep the original Study, Series, Instance and other UIDs instead of replacing them.',
+    explanation:
+      'Keep the original Study, Series, Instance and other UIDs instead of replacing them.',
   },
   RetainDeviceIdent: {
     name: 'RetainDeviceIdent',
     standardName: 'Retain Device Identity Option',
     code: '113109',
     flag: '--retain-device-identity',
-    explanation: 'Keep device serial numbers, station names and similar identifiers of the equipment.',
+    explanation:
+      'Keep device serial numbers, station names and similar identifiers of the equipment.',
   },
   RetainInstitutionIdent: {
     name: 'RetainInstitutionIdent',
@@ -84,21 +90,24 @@ export const OPTIONS: Readonly<Record<OptionName, OptionInfo>> = {
     standardName: 'Clean Descriptors Option',
     code: '113105',
     flag: '--clean-descriptors',
-    explanation: 'Keep descriptions and comments, cleaned of identifying text, instead of removing them.',
+    explanation:
+      'Keep descriptions and comments, cleaned of identifying text, instead of removing them.',
   },
   CleanStructCont: {
     name: 'CleanStructCont',
     standardName: 'Clean Structured Content Option',
     code: '113104',
     flag: '--clean-structured-content',
-    explanation: 'Keep structured report content, cleaned of identifying values, instead of replacing it.',
+    explanation:
+      'Keep structured report content, cleaned of identifying values, instead of replacing it.',
   },
   CleanGraph: {
     name: 'CleanGraph',
     standardName: 'Clean Graphics Option',
     code: '113103',
     flag: '--clean-graphics',
-    explanation: 'Keep overlays and graphic annotations, cleaned of identifying text, instead of removing them.',
+    explanation:
+      'Keep overlays and graphic annotations, cleaned of identifying text, instead of removing them.',
   },
 };
 

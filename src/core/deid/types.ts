@@ -69,8 +69,7 @@ export type DateShift =
   | { readonly kind: 'fixed'; readonly days: number };
 
 export type PseudonymSource =
-  | { readonly kind: 'keyed'; readonly prefix: string }
-  | { readonly kind: 'table' };
+  { readonly kind: 'keyed'; readonly prefix: string } | { readonly kind: 'table' };
 
 /** A per-tag action a person adds over the profile. */
 export type CustomAction = 'keep' | 'remove' | 'empty' | 'replace' | 'hash' | 'shift';

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatTag, fromParserKey, isPrivateCreatorTag, isPrivateTag, makeTag, parseTag, toParserKey } from './tag';
+import {
+  formatTag,
+  fromParserKey,
+  isPrivateCreatorTag,
+  isPrivateTag,
+  makeTag,
+  parseTag,
+  toParserKey,
+} from './tag';
 
 describe('tags', () => {
   it('round-trips through every written form', () => {

@@ -23,7 +23,11 @@ export const formatTag = (tag: Tag): string => `(${hex4(groupOf(tag))},${hex4(el
 export const toParserKey = (tag: Tag): string => `x${tag.toString(16).padStart(8, '0')}`;
 export const fromParserKey = (key: string): Tag => parseInt(key.slice(1), 16) >>> 0;
 
-const TAG_FORMS = [/^\(([0-9a-f]{4}),([0-9a-f]{4})\)$/i, /^([0-9a-f]{4}),?([0-9a-f]{4})$/i, /^x([0-9a-f]{4})([0-9a-f]{4})$/i];
+const TAG_FORMS = [
+  /^\(([0-9a-f]{4}),([0-9a-f]{4})\)$/i,
+  /^([0-9a-f]{4}),?([0-9a-f]{4})$/i,
+  /^x([0-9a-f]{4})([0-9a-f]{4})$/i,
+];
 
 /** Parses `(0010,0010)`, `0010,0010`, `00100010` or `x00100010`; undefined when it is none of these. */
 export function parseTag(text: string): Tag | undefined {

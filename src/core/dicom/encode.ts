@@ -1,0 +1,130 @@
+import { VeilError } from '../errors';
+import type { Tag } from './tag';
+import { formatTag } from './tag';
+import { hasLongHeader, isStringVr, paddingByte } from './vr';
+
+/** How bytes are laid out where an element is written. */
+export interface Encoding {
+  readonly explicitVr: boolean;
+  readonly littleEndian: boolean;
+}
+
+export const EXPLICIT_LE: Encoding = { explicitVr: true, littleEndian: true };
+export const IMPLICIT_LE: Encoding = { explicitVr: false, littleEndian: true };
+
+export const UNDEFINED_LENGTH = 0xffffffff;
+
+/** Chunks of output collected in order, concatenated once at the end. */
+export class Chunks {
+  readonly parts: Uint8Array[] = [];
+  size = 0;
+  push(part: Uint8Array): void {
+    if (part.length === 0) return;
+    this.parts.push(part);
+    this.size += part.length;
+  }
+  append(other: Chunks): void {
+    for (const part of other.parts) this.parts.push(part);
+    this.size += other.size;
+  }
+  concat(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+}
+
+function writeUint16(view: DataView, at: number, value: number, le: boolean): void {
+  view.setUint16(at, value, le);
+}
+
+/** Element header: tag, VR and length in the encoding's layout. */
+export function encodeHeader(tag: Tag, vr: string, length: number, encoding: Encoding): Uint8Array {
+  const le = encoding.littleEndian;
+  if (!encoding.explicitVr) {
+    const out = new Uint8Array(8);
+    const view = new DataView(out.buffer);
+    writeUint16(view, 0, tag >>> 16, le);
+    writeUint16(view, 2, tag & 0xffff, le);
+    view.setUint32(4, length, le);
+    return out;
+  }
+  const long = hasLongHeader(vr);
+  const out = new Uint8Array(long ? 12 : 8);
+  const view = new DataView(out.buffer);
+  writeUint16(view, 0, tag >>> 16, le);
+  writeUint16(view, 2, tag & 0xffff, le);
+  out[4] = vr.charCodeAt(0);
+  out[5] = vr.charCodeAt(1);
+  if (long) {
+    view.setUint32(8, length, le);
+  } else {
+    if (length > 0xfffe) {
+      throw new VeilError(
+        'ENCODE_FAILED',
+        `a ${vr} value of ${formatTag(tag)} is too long for its VR`,
+      );
+    }
+    writeUint16(view, 6, length, le);
+  }
+  return out;
+}
+
+/** Item, item delimitation and sequence delimitation headers (FFFE group), 8 bytes each. */
+export function encodeItemTag(tag: Tag, length: number, littleEndian: boolean): Uint8Array {
+  const out = new Uint8Array(8);
+  const view = new DataView(out.buffer);
+  writeUint16(view, 0, tag >>> 16, littleEndian);
+  writeUint16(view, 2, tag & 0xffff, littleEndian);
+  view.setUint32(4, length, littleEndian);
+  return out;
+}
+
+/**
+ * A string value padded to even length: UI with NUL, other string VRs with a space (PS3.5 §6.2).
+ * `bytes` are already in the dataset's character set.
+ */
+export function padValue(bytes: Uint8Array, vr: string): Uint8Array {
+  if (bytes.length % 2 === 0) return bytes;
+  const out = new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  out[bytes.length] = isStringVr(vr) ? paddingByte(vr) : 0;
+  return out;
+}
+
+/** ASCII text (UIDs, dates, codes, pseudonyms): every character must be 7-bit. */
+export function asciiValue(text: string, vr: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) throw new VeilError('ENCODE_FAILED', `a ${vr} value must be ASCII`);
+    out[i] = code;
+  }
+  return padValue(out, vr);
+}
+
+/** Binary numbers for US, SS, UL, SL, FL, FD in the given byte order. */
+export function encodeNumbers(
+  vr: string,
+  values: readonly number[],
+  littleEndian: boolean,
+): Uint8Array {
+  const size = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8 }[vr];
+  if (size === undefined) throw new VeilError('ENCODE_FAILED', `cannot encode numbers as ${vr}`);
+  const out = new Uint8Array(size * values.length);
+  const view = new DataView(out.buffer);
+  values.forEach((value, i) => {
+    const at = i * size;
+    if (vr === 'US') view.setUint16(at, value, littleEndian);
+    else if (vr === 'SS') view.setInt16(at, value, littleEndian);
+    else if (vr === 'UL') view.setUint32(at, value, littleEndian);
+    else if (vr === 'SL') view.setInt32(at, value, littleEndian);
+    else if (vr === 'FL') view.setFloat32(at, value, littleEndian);
+    else view.setFloat64(at, value, littleEndian);
+  });
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * Transfer syntaxes Veil reads and writes. The pixel data of encapsulated syntaxes is copied byte
+ * for byte, never decoded, so every encapsulated syntax is supported for de-identification; the list
+ * names them for reports and for the preview.
+ */
+export interface TransferSyntax {
+  readonly uid: string;
+  readonly name: string;
+  readonly explicitVr: boolean;
+  readonly littleEndian: boolean;
+  readonly deflated: boolean;
+  readonly encapsulated: boolean;
+}
+
+const ts = (
+  uid: string,
+  name: string,
+  flags: Partial<Omit<TransferSyntax, 'uid' | 'name'>> = {},
+): TransferSyntax => ({
+  uid,
+  name,
+  explicitVr: flags.explicitVr ?? true,
+  littleEndian: flags.littleEndian ?? true,
+  deflated: flags.deflated ?? false,
+  encapsulated: flags.encapsulated ?? true,
+});
+
+export const IMPLICIT_VR_LE = '1.2.840.10008.1.2';
+export const EXPLICIT_VR_LE = '1.2.840.10008.1.2.1';
+export const DEFLATED_EXPLICIT_VR_LE = '1.2.840.10008.1.2.1.99';
+export const EXPLICIT_VR_BE = '1.2.840.10008.1.2.2';
+
+const KNOWN: readonly TransferSyntax[] = [
+  ts(IMPLICIT_VR_LE, 'Implicit VR Little Endian', { explicitVr: false, encapsulated: false }),
+  ts(EXPLICIT_VR_LE, 'Explicit VR Little Endian', { encapsulated: false }),
+  ts(DEFLATED_EXPLICIT_VR_LE, 'Deflated Explicit VR Little Endian', {
+    deflated: true,
+    encapsulated: false,
+  }),
+  ts(EXPLICIT_VR_BE, 'Explicit VR Big Endian (retired)', {
+    littleEndian: false,
+    encapsulated: false,
+  }),
+  ts('1.2.840.10008.1.2.4.50', 'JPEG Baseline (Process 1)'),
+  ts('1.2.840.10008.1.2.4.51', 'JPEG Extended (Process 2 & 4)'),
+  ts('1.2.840.10008.1.2.4.57', 'JPEG Lossless, Non-Hierarchical (Process 14)'),
+  ts('1.2.840.10008.1.2.4.70', 'JPEG Lossless, First-Order Prediction (Process 14 SV1)'),
+  ts('1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless'),
+  ts('1.2.840.10008.1.2.4.81', 'JPEG-LS Near-Lossless'),
+  ts('1.2.840.10008.1.2.4.90', 'JPEG 2000 (Lossless Only)'),
+  ts('1.2.840.10008.1.2.4.91', 'JPEG 2000'),
+  ts('1.2.840.10008.1.2.4.92', 'JPEG 2000 Part 2 Multi-component (Lossless Only)'),
+  ts('1.2.840.10008.1.2.4.93', 'JPEG 2000 Part 2 Multi-component'),
+  ts('1.2.840.10008.1.2.4.100', 'MPEG2 Main Profile / Main Level'),
+  ts('1.2.840.10008.1.2.4.101', 'MPEG2 Main Profile / High Level'),
+  ts('1.2.840.10008.1.2.4.102', 'MPEG-4 AVC/H.264 High Profile / Level 4.1'),
+  ts('1.2.840.10008.1.2.4.103', 'MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1'),
+  ts('1.2.840.10008.1.2.4.104', 'MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video'),
+  ts('1.2.840.10008.1.2.4.105', 'MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video'),
+  ts('1.2.840.10008.1.2.4.106', 'MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2'),
+  ts('1.2.840.10008.1.2.4.107', 'HEVC/H.265 Main Profile / Level 5.1'),
+  ts('1.2.840.10008.1.2.4.108', 'HEVC/H.265 Main 10 Profile / Level 5.1'),
+  ts('1.2.840.10008.1.2.4.201', 'High-Throughput JPEG 2000 (Lossless Only)'),
+  ts('1.2.840.10008.1.2.4.202', 'High-Throughput JPEG 2000 with RPCL Options (Lossless Only)'),
+  ts('1.2.840.10008.1.2.4.203', 'High-Throughput JPEG 2000'),
+  ts('1.2.840.10008.1.2.5', 'RLE Lossless'),
+];
+
+const BY_UID = new Map(KNOWN.map((t) => [t.uid, t]));
+
+export function transferSyntax(uid: string): TransferSyntax | undefined {
+  return BY_UID.get(uid);
+}
