@@ -16,7 +16,7 @@ export default tseslint.config(
       'test-results',
       'playwright-report',
       '.bench',
-      'test/fixtures',
+      'test/fixtures/pydicom',
     ],
   },
   js.configs.recommended,
