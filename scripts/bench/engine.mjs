@@ -4,7 +4,7 @@
  * same data, and checks the engine's targets. A report, not a gate: it always exits 0.
  *
  *   node scripts/bench/engine.mjs [--runs 3] [--datasets ct,small,multiframe]
- *                                 [--contenders copy,gdcmanon,dcmjs,veil] [--out .bench/out]
+ *                                 [--contenders copy,gdcmanon,dcmjs,veil-engine,veil] [--out .bench/out]
  *
  * Each contender runs as its own child process over a whole dataset folder, into an output folder
  * that is emptied, and the disk synced, before every run (so one run's writeback does not land in
@@ -47,7 +47,7 @@ const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
     datasets: { type: 'string', default: 'ct,small,multiframe' },
-    contenders: { type: 'string', default: 'copy,gdcmanon,dcmjs,veil' },
+    contenders: { type: 'string', default: 'copy,gdcmanon,dcmjs,veil-engine,veil' },
     out: { type: 'string', default: join(BENCH, 'out') },
     help: { type: 'boolean', default: false },
   },
@@ -55,7 +55,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(
     'usage: node scripts/bench/engine.mjs [--runs N] [--datasets ct,small,multiframe] ' +
-      '[--contenders copy,gdcmanon,dcmjs,veil] [--out DIR]',
+      '[--contenders copy,gdcmanon,dcmjs,veil-engine,veil] [--out DIR]',
   );
   process.exit(0);
 }
@@ -104,6 +104,27 @@ function ensureCertificate() {
 }
 
 const VEIL_MAIN = join(ROOT, 'dist-cli', 'main.js');
+const VEIL_ENGINE = join(BENCH, 'veil-engine.mjs');
+
+/** Bundles scripts/bench/veilEngine.ts (core in one thread) with esbuild, fresh for every run. */
+function ensureVeilEngine() {
+  const keyProblem = ensureVeilKey();
+  if (keyProblem) return keyProblem;
+  const built = run(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
+    join(HERE, 'veilEngine.ts'),
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    '--target=node20',
+    `--outfile=${VEIL_ENGINE}`,
+    '--log-level=warning',
+    // dicom-parser's UMD bundle mentions require('zlib'); give the ESM bundle a require.
+    "--banner:js=import { createRequire as __veilRequire } from 'node:module'; const require = __veilRequire(import.meta.url);",
+  ]);
+  return built.status === 0
+    ? undefined
+    : `esbuild failed: ${(built.stderr || '').trim().split('\n').pop()}`;
+}
 const VEIL_KEY = join(BENCH, 'bench.key');
 
 function ensureVeilKey() {
@@ -150,6 +171,13 @@ const CONTENDERS = [
     node: true,
     available: () => dcmjsInstalled() || 'dcmjs not installed',
     command: (input, output) => [NODE, [join(HERE, 'dcmjsAnon.mjs'), input, output]],
+  },
+  {
+    name: 'veil-engine',
+    node: true,
+    available: () => true,
+    prepare: ensureVeilEngine,
+    command: (input, output) => [NODE, [VEIL_ENGINE, input, output, VEIL_KEY]],
   },
   {
     name: 'veil',
@@ -368,7 +396,9 @@ function printTable(datasets, contenders, results) {
 }
 
 function printTargets(datasets, results) {
-  console.log('\ntargets (veil, one thread, basic profile with UID remapping):');
+  console.log(
+    '\ntargets (veil-engine: core in one thread, basic profile with UID remapping; the veil row is the full CLI with hashing and report):',
+  );
   const check = (label, measured, limit, unit) => {
     if (measured === undefined) {
       console.log(`  N/A   ${label}: not measured`);
@@ -381,7 +411,7 @@ function printTargets(datasets, results) {
   };
   const usable = (r) => (r && !r.unavailable && !r.failed ? r : undefined);
   const ratio = (a, b) => (usable(a) && usable(b) ? a.seconds / b.seconds : undefined);
-  const veil = (name) => results.get(`${name}/veil`);
+  const veil = (name) => results.get(`${name}/veil-engine`);
   const has = (name) => datasets.some((d) => d.name === name);
 
   if (has('ct')) {

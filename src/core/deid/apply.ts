@@ -46,7 +46,10 @@ export interface WalkState {
   /** Original UIDs replaced by U rules anywhere in the file: any other reference to them follows. */
   readonly remappedUids: ReadonlySet<string>;
   readonly patch: Patch;
+  /** Every change with its values (for the diff view); empty when only counts are wanted. */
   readonly changes: Change[];
+  readonly detail: boolean;
+  readonly counts: Record<ChangeKind, number>;
   readonly warnings: DeidWarning[];
   readonly expectations: Expectation[];
 }
@@ -259,19 +262,24 @@ function applyOutcome(
   le: boolean,
 ): void {
   const { file } = state;
-  const before = displayValue(file.bytes, element, dataset.characterSets, le);
+  const before = state.detail
+    ? displayValue(file.bytes, element, dataset.characterSets, le)
+    : undefined;
   const resolved = resolve(state, dataset, element, path, outcome, le);
   if (resolved.patch) state.patch.elements.set(element, resolved.patch);
-  state.changes.push({
-    path,
-    tag: formatTag(element.tag),
-    keyword: keywordOf(state, dataset, element),
-    vr: element.vr,
-    kind: resolved.change,
-    ...(before !== undefined ? { before } : {}),
-    ...(resolved.after !== undefined ? { after: resolved.after } : {}),
-    rule: label,
-  });
+  state.counts[resolved.change] += 1;
+  if (state.detail) {
+    state.changes.push({
+      path,
+      tag: formatTag(element.tag),
+      keyword: keywordOf(state, dataset, element),
+      vr: element.vr,
+      kind: resolved.change,
+      ...(before !== undefined ? { before } : {}),
+      ...(resolved.after !== undefined ? { after: resolved.after } : {}),
+      rule: label,
+    });
+  }
   if (resolved.patch?.kind === 'remove')
     state.expectations.push({ path, outcome: { kind: 'absent' } });
   else if (resolved.after !== undefined && !element.items) {

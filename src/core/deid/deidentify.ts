@@ -19,7 +19,7 @@ import { ruleForStandardTag, type Plan } from './plan';
 import type { ProjectKey } from './projectKey';
 import type { PseudonymTable } from './pseudonymTable';
 import { postCheck } from './postCheck';
-import type { Change, ChangeCounts, ChangeKind, DeidResult, DeidWarning } from './types';
+import type { Change, ChangeKind, DeidResult, DeidWarning } from './types';
 import {
   VEIL_IMPLEMENTATION_CLASS_UID,
   VEIL_IMPLEMENTATION_VERSION_NAME,
@@ -31,6 +31,11 @@ export interface DeidContext {
   readonly key: ProjectKey;
   readonly pseudonymTable?: PseudonymTable;
   readonly signal?: AbortSignal;
+  /**
+   * 'full' (default) lists every change with its values for the diff view; 'counts' only counts
+   * them (batch tools that never show a diff save most of the work).
+   */
+  readonly detail?: 'full' | 'counts';
 }
 
 const TAG = {
@@ -92,6 +97,8 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
     remappedUids: collectRemappedUids(file, plan),
     patch: emptyPatch(),
     changes: [],
+    detail: context.detail !== 'counts',
+    counts: emptyCounts(),
     warnings,
     expectations: [],
   };
@@ -100,7 +107,8 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
 
   const marks = deidentificationMarks(plan, file.transferSyntax.littleEndian);
   state.patch.additions.set(file.dataset, marks.elements);
-  state.changes.push(...marks.changes);
+  for (const change of marks.changes) state.counts[change.kind] += 1;
+  if (state.detail) state.changes.push(...marks.changes);
   state.expectations.push(...marks.expectations);
 
   const sopInstanceUid = finalValue(state, file.dataset, TAG.SOPInstanceUID);
@@ -110,18 +118,17 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
       fileName,
     });
   }
-  const meta = rebuildMeta(file, sopClassUid, sopInstanceUid, state.changes);
+  const meta = rebuildMeta(file, sopClassUid, sopInstanceUid, state);
   const bytes = writeFile(file, state.patch, { meta, zeroPreamble: true });
 
   postCheck(bytes, fileName, state.expectations, forbiddenValues(file, plan, patient));
 
-  const counts = countChanges(state.changes);
   return {
     ok: true,
     fileName,
     bytes,
     changes: state.changes,
-    counts,
+    counts: state.counts,
     warnings: state.warnings,
     identity: {
       patientPseudonym: patient.pseudonymId,
@@ -318,8 +325,9 @@ function rebuildMeta(
   file: ParsedFile,
   sopClassUid: string,
   sopInstanceUid: string,
-  changes: Change[],
+  state: WalkState,
 ): NewElement[] {
+  const changes: Change[] = [];
   const rule = 'file meta rebuilt (PS3.10 §7.1)';
   const ui = (tag: number, value: string): NewElement => ({
     tag,
@@ -355,6 +363,8 @@ function rebuildMeta(
     after: sopInstanceUid,
     rule,
   });
+  for (const change of changes) state.counts[change.kind] += 1;
+  if (state.detail) state.changes.push(...changes);
   return elements;
 }
 
@@ -375,8 +385,8 @@ function forbiddenValues(file: ParsedFile, plan: Plan, patient: PatientContext):
   return values;
 }
 
-function countChanges(changes: readonly Change[]): ChangeCounts {
-  const counts: Record<ChangeKind, number> = {
+function emptyCounts(): Record<ChangeKind, number> {
+  return {
     removed: 0,
     emptied: 0,
     replaced: 0,
@@ -386,6 +396,4 @@ function countChanges(changes: readonly Change[]): ChangeCounts {
     kept: 0,
     added: 0,
   };
-  for (const change of changes) counts[change.kind] += 1;
-  return counts;
 }

@@ -19,6 +19,8 @@ const DEVICE = [0x00081010, 0x00181000];
 export interface Identifiers {
   /** Distinct values (and name components) of at least 3 characters, longest first. */
   readonly values: readonly string[];
+  /** All of them in one case-insensitive pattern (longest first, so a name beats its parts). */
+  readonly pattern: RegExp | undefined;
 }
 
 export function gatherIdentifiers(file: ParsedFile, options: readonly OptionName[]): Identifiers {
@@ -58,7 +60,10 @@ export function gatherIdentifiers(file: ParsedFile, options: readonly OptionName
       found.add(form);
     }
   }
-  return { values: [...found].sort((a, b) => b.length - a.length) };
+  const values = [...found].sort((a, b) => b.length - a.length);
+  const pattern =
+    values.length > 0 ? new RegExp(values.map(escapeRegExp).join('|'), 'gi') : undefined;
+  return { values, pattern };
 }
 
 function textOf(file: ParsedFile, dataset: ParsedDataset, tag: number): string | undefined {
@@ -74,11 +79,7 @@ const REDACTED = '***';
  * (record numbers, phone numbers, dates written as digits) is replaced by `***`.
  */
 export function cleanText(text: string, identifiers: Identifiers): string {
-  let out = text;
-  for (const value of identifiers.values) {
-    if (out.length < value.length) continue;
-    out = out.replace(new RegExp(escapeRegExp(value), 'gi'), REDACTED);
-  }
+  const out = identifiers.pattern ? text.replace(identifiers.pattern, REDACTED) : text;
   return out.replace(/\d{6,}/g, REDACTED);
 }
 

@@ -41,14 +41,30 @@ export class KeyedDeriver {
 
   /** A pseudonym such as `ANON-7K3QX9D2MF`: the prefix then 10 Crockford base-32 characters (50 bits). */
   pseudonym(prefix: string, patientKey: string): string {
-    return `${prefix}-${base32(this.mac('pseudonym', patientKey), 10)}`;
+    return this.cached(
+      `p:${prefix}:${patientKey}`,
+      () => `${prefix}-${base32(this.mac('pseudonym', patientKey), 10)}`,
+    );
+  }
+
+  private readonly textCache = new Map<string, string>();
+  private cached(key: string, derive: () => string): string {
+    const hit = this.textCache.get(key);
+    if (hit !== undefined) return hit;
+    const value = derive();
+    if (this.textCache.size > 100_000) this.textCache.clear();
+    this.textCache.set(key, value);
+    return value;
   }
 
   /** A whole number of days in [-maxDays, -1]: dates move into the past, never to the same day. */
   dateOffsetDays(patientKey: string, maxDays: number): number {
-    const mac = this.mac('date-offset', patientKey);
-    const n = ((mac[0]! << 24) | (mac[1]! << 16) | (mac[2]! << 8) | mac[3]!) >>> 0;
-    return -(1 + (n % Math.max(1, maxDays)));
+    const days = this.cached(`d:${maxDays}:${patientKey}`, () => {
+      const mac = this.mac('date-offset', patientKey);
+      const n = ((mac[0]! << 24) | (mac[1]! << 16) | (mac[2]! << 8) | mac[3]!) >>> 0;
+      return String(-(1 + (n % Math.max(1, maxDays))));
+    });
+    return Number(days);
   }
 
   /** A keyed hash of a value for the `hash` custom action: upper-case hex, `length` characters. */

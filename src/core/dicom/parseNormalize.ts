@@ -57,7 +57,8 @@ export function normalizeDataset(
     if (fromParserKey(element.tag) === ITEM_DELIMITER) continue;
     raw.push(element);
   }
-  raw.sort((a, b) => a.dataOffset - b.dataOffset);
+  // No sort: dicom-parser inserts elements in file order. A duplicate tag keeps its first slot but
+  // the second one's offsets, which the tiling check below rejects: disorder can only fail closed.
 
   const elements: ParsedElement[] = [];
   let cursor = ctx.start;

@@ -1,0 +1,2 @@
+/** Relative paths of every file below `root`, sorted. */
+export function listFiles(root: string, prefix?: string): string[];
