@@ -94,8 +94,7 @@ export function walkDataset(
       applyRule(state, dataset, element, path, decision, littleEndian);
       continue;
     }
-    const rule =
-      ruleForStandardTag(state.plan, element.tag) ?? unlistedRule(state, dataset, element);
+    const rule = ruleForStandardTag(state.plan, element.tag) ?? unlistedRule(state, element);
     applyRule(state, dataset, element, path, rule, littleEndian);
   }
 }
@@ -105,7 +104,7 @@ export function walkDataset(
  * emptied, dates follow the chosen date handling, free text is cleaned, and a UID that equals one
  * the profile replaced elsewhere is replaced the same way.
  */
-function unlistedRule(state: WalkState, dataset: ParsedDataset, element: ParsedElement): PlanRule {
+function unlistedRule(state: WalkState, element: ParsedElement): PlanRule {
   const { vr } = element;
   if (vr === 'PN') return { op: { op: 'empty' }, label: 'unlisted person name (Veil policy)' };
   if (vr === 'DA' || vr === 'DT') {
@@ -120,10 +119,16 @@ function unlistedRule(state: WalkState, dataset: ParsedDataset, element: ParsedE
     if (values.some((v) => state.remappedUids.has(v))) {
       return { op: { op: 'table', code: 'U' }, label: 'reference to a replaced UID' };
     }
+    // Any other instance-like UID is replaced too: the keyed mapping is the same in every file, so
+    // a reference to an object in another file still resolves, and no original UID links back.
+    const keyword = lookupTag(element.tag)?.keyword ?? '';
+    const named =
+      NAMING_UID.test(keyword) || values.every((v) => v === '' || v.startsWith('1.2.840.10008.'));
+    if (!named)
+      return { op: { op: 'table', code: 'U' }, label: 'unlisted UID replaced (Veil policy)' };
   }
   if (isTextVr(vr))
     return { op: { op: 'table', code: 'C' }, label: 'unlisted text cleaned (Veil policy)' };
-  void dataset;
   return { op: { op: 'keep' }, label: 'not in E.1-1: kept' };
 }
 
@@ -234,6 +239,9 @@ function outcomeForCode(element: ParsedElement, code: BasicAction | 'K' | 'C'): 
     case 'Z/D':
       return empty ? { kind: 'empty' } : { kind: 'dummy' };
     case 'X/Z':
+      // An emptied sequence is invalid where the sequence is Type 3 with 1-n items (most of them,
+      // e.g. Referenced Study Sequence); removal is invalid only for the Type 2 ones listed.
+      if (element.items && !TYPE_2_SEQUENCES.has(element.tag)) return { kind: 'remove' };
       return { kind: 'empty' };
     case 'X/D':
       return empty ? { kind: 'remove' } : { kind: 'dummy' };
@@ -244,6 +252,13 @@ function outcomeForCode(element: ParsedElement, code: BasicAction | 'K' | 'C'): 
       return element.vr === 'UI' ? { kind: 'uid' } : { kind: 'empty' };
   }
 }
+
+/** Sequences with an X/Z row that are Type 2 in the modules that hold them (PS3.3). */
+const TYPE_2_SEQUENCES = new Set([0x00400555 /* AcquisitionContextSequence */]);
+
+/** UIDs that name things, not instances: kept whatever the profile (coding schemes, classes…). */
+const NAMING_UID =
+  /ClassUID$|^TransferSyntaxUID$|CodingSchemeUID$|^MappingResourceUID$|CreatorUID$/;
 
 interface Resolved {
   readonly patch?: ElementPatch;
@@ -300,7 +315,6 @@ function resolve(
   outcome: Outcome,
   le: boolean,
 ): Resolved {
-  const { vr } = element;
   switch (outcome.kind) {
     case 'remove':
       return { patch: { kind: 'remove' }, change: 'removed', recurse: false };
@@ -328,7 +342,6 @@ function resolve(
     case 'clean':
       return clean(state, dataset, element, path);
   }
-  void vr;
 }
 
 function dummy(
@@ -492,9 +505,15 @@ function clean(
     return textValue(dataset, element, cleaned, 'cleaned');
   }
   if (!isStringVr(vr)) {
+    const group = groupOf(element.tag);
+    const graphics = (group >= 0x5000 && group <= 0x501e) || (group >= 0x6000 && group <= 0x601e);
+    if (!graphics) {
+      // A binary value (a certified or frame-origin timestamp…) cannot be cleaned: it goes.
+      return { patch: { kind: 'remove' }, change: 'removed', recurse: false };
+    }
     state.warnings.push({
-      code: 'BINARY_KEPT',
-      message: `${vr} value kept as it is: it cannot be cleaned automatically (check it for burned-in text)`,
+      code: 'GRAPHICS_KEPT',
+      message: `${vr} overlay or curve data kept as it is: check it for burned-in text`,
       path,
     });
   }

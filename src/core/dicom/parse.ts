@@ -243,7 +243,9 @@ function readMetaHeader(bytes: Uint8Array, fileName: string): MetaHeader {
   return { meta, end, transferSyntaxUid };
 }
 
-const TRUNCATION = /eof|overrun|overread|beyond|outside|end of (the )?(buffer|file)|index/i;
+// dicom-parser's words for running out of bytes; 'maxP osition' (sic) is an item longer than the file.
+const TRUNCATION =
+  /eof|overrun|overread|beyond|outside|end of (the )?(buffer|file)|index|maxP ?osition/i;
 
 function parserFailure(error: unknown, fileName: string, offset: number): VeilError {
   if (error instanceof VeilError) return error;
