@@ -3,6 +3,7 @@
 // no hashing, no worker threads: the engine itself, against the same I/O as the floor.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ReusableReader } from '../../src/cli/reusableReader';
 import { deidentify } from '../../src/core/deid/deidentify';
 import { buildPlan } from '../../src/core/deid/plan';
 import { defaultProfile } from '../../src/core/deid/profile';
@@ -16,9 +17,10 @@ if (!input || !output || !keyFile) {
 }
 const key = parseProjectKey(readFileSync(keyFile, 'utf8'));
 const plan = buildPlan(defaultProfile());
+const reader = new ReusableReader();
 let failed = 0;
 for (const rel of listFiles(input)) {
-  const result = deidentify(readFileSync(join(input, rel)), plan, {
+  const result = deidentify(reader.read(join(input, rel)), plan, {
     fileName: rel,
     key,
     detail: 'counts',

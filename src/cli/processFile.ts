@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deidentify } from '../core/deid/deidentify';
 import type { Plan } from '../core/deid/plan';
@@ -8,6 +8,7 @@ import type { PseudonymTable } from '../core/deid/pseudonymTable';
 import { toVeilError } from '../core/errors';
 import { describeFsError } from './keyFile';
 import type { FileOutcome } from './protocol';
+import { ReusableReader } from './reusableReader';
 import { splitRelative } from './walk';
 
 export interface FileEnv {
@@ -31,10 +32,12 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  * closed: the output appears (by rename) only once it is complete, and never for a failed file.
  * Synchronous on purpose: a worker handles one file at a time, so async I/O would buy nothing.
  */
+const reader = new ReusableReader();
+
 export function processFile(relativePath: string, env: FileEnv): FileOutcome {
   let input: Uint8Array;
   try {
-    input = readFileSync(join(env.inputRoot, ...splitRelative(relativePath)));
+    input = reader.read(join(env.inputRoot, ...splitRelative(relativePath)));
   } catch (error) {
     return {
       status: 'failed',
