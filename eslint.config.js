@@ -100,7 +100,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict([
         group(
-          ['**/worker/**', '**/audit/**', '**/export/**', 'idb', 'dicom-parser'],
+          [
+            '**/worker/**',
+            '**/audit/**',
+            '!**/core/audit/**',
+            '**/export/**',
+            'idb',
+            'dicom-parser',
+          ],
           'ui goes through the store: it never touches the pool, the audit trail or export directly',
         ),
       ]),
@@ -111,7 +118,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict([
         group(
-          ['**/ui/**', '**/store/**', '**/audit/**', '**/app/**', 'react', 'zustand'],
+          [
+            '**/ui/**',
+            '**/store/**',
+            '**/audit/**',
+            '!**/core/audit/**',
+            '**/app/**',
+            'react',
+            'zustand',
+          ],
           'worker is transport only',
         ),
       ]),

@@ -19,10 +19,13 @@ export interface DeidentifyArgs {
   readonly report?: string;
 }
 
+export type HelpTopic = 'deidentify' | 'keygen' | 'audit';
+
 export type Command =
-  | { readonly kind: 'help'; readonly topic?: 'deidentify' | 'keygen' }
+  | { readonly kind: 'help'; readonly topic?: HelpTopic }
   | { readonly kind: 'version' }
   | { readonly kind: 'keygen'; readonly file: string }
+  | { readonly kind: 'audit-verify'; readonly file: string }
   | DeidentifyArgs;
 
 /** Flags that take a value, as in `--jobs 4` or `--jobs=4`. */
@@ -37,15 +40,16 @@ export function parseArgs(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;
-    return topic === 'deidentify' || topic === 'keygen'
+    return topic === 'deidentify' || topic === 'keygen' || topic === 'audit'
       ? { kind: 'help', topic }
       : { kind: 'help' };
   }
   if (command === '--version' || command === '-v') return { kind: 'version' };
   if (command === 'keygen') return parseKeygen(rest);
   if (command === 'deidentify') return parseDeidentify(rest);
+  if (command === 'audit') return parseAudit(rest);
   throw new UsageError(
-    `unknown command "${command}"${suggestion(command, ['deidentify', 'keygen'])}`,
+    `unknown command "${command}"${suggestion(command, ['deidentify', 'keygen', 'audit'])}`,
   );
 }
 
@@ -101,6 +105,21 @@ function parseKeygen(args: readonly string[]): Command {
   if (help) return { kind: 'help', topic: 'keygen' };
   if (positionals.length !== 1) throw new UsageError('keygen needs exactly one FILE to write');
   return { kind: 'keygen', file: positionals[0]! };
+}
+
+function parseAudit(args: readonly string[]): Command {
+  const { positionals, help } = split(args, new Set(), []);
+  if (help) return { kind: 'help', topic: 'audit' };
+  const [sub, ...files] = positionals;
+  if (sub !== 'verify') {
+    throw new UsageError(
+      sub === undefined
+        ? 'audit needs a subcommand: verify'
+        : `unknown audit subcommand "${sub}"${suggestion(sub, ['verify'])}`,
+    );
+  }
+  if (files.length !== 1) throw new UsageError('audit verify needs exactly one FILE to check');
+  return { kind: 'audit-verify', file: files[0]! };
 }
 
 function parseDeidentify(args: readonly string[]): Command {

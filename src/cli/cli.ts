@@ -1,12 +1,16 @@
 import { parseArgs } from './args';
+import { runAuditVerify } from './audit';
 import type { CliIo } from './deidentifyCommand';
 import { runDeidentify } from './deidentifyCommand';
 import { SetupError, UsageError } from './errors';
-import { deidentifyHelp, keygenHelp, mainHelp } from './help';
+import { auditHelp, deidentifyHelp, keygenHelp, mainHelp } from './help';
 import { generateProjectKey, writeKeyFile } from './keyFile';
 import { VEIL_VERSION } from './version';
 
-/** Runs one command line and returns the exit code: 0 ok, 1 some files failed, 2 usage or setup. */
+/**
+ * Runs one command line and returns the exit code: 0 ok, 1 some files failed (or an audit log
+ * failed to verify), 2 usage or setup.
+ */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const command = parseArgs(argv);
@@ -17,7 +21,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ? deidentifyHelp()
             : command.topic === 'keygen'
               ? keygenHelp()
-              : mainHelp(),
+              : command.topic === 'audit'
+                ? auditHelp()
+                : mainHelp(),
         );
         return 0;
       case 'version':
@@ -33,6 +39,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'deidentify':
         return await runDeidentify(command, io);
+      case 'audit-verify':
+        return await runAuditVerify(command.file, io);
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -25,10 +25,28 @@ export function mainHelp(): string {
 Usage:
   veil deidentify <in> <out> [options]   de-identify a file or a folder tree into <out>
   veil keygen FILE                       write a new project key file
+  veil audit verify FILE                 check an audit log export (audit.json) on its own
   veil help deidentify                   every option of deidentify
   veil --version
 
-Exit codes: 0 all files done or skipped, 1 some files failed, 2 usage or setup error.
+Exit codes: 0 all files done or skipped (audit verify: the log verifies), 1 some files failed
+(audit verify: it does not), 2 usage or setup error.
+`;
+}
+
+export function auditHelp(): string {
+  return `Usage: veil audit verify FILE
+
+Checks an audit log exported by the Veil app: a whole log, or the audit.json that an export zip
+carries (the entries of that batch). Every entry must hold only hashes, counts, codes and the
+operator's name, and must link to the one before it (SHA-256 hash chain) back to the anchor the
+file states. Prints the entry count, the first and last time and the log id.
+
+Exit codes: 0 the chain verifies, 1 it does not (the first altered, removed, reordered or inserted
+entry is named), 2 the file cannot be read or is not an audit export.
+
+A file can only prove itself consistent: entries cut off its end, or a log rewritten from the
+start, are caught only by comparing with an earlier export or with the log in the app.
 `;
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -90,7 +90,6 @@ const inputHashes = new Map<string, string>();
 
 describe.skipIf(FIXTURES === undefined)('veil command line', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: repo, stdio: 'pipe' });
     dir = mkdtempSync(join(tmpdir(), 'veil-cli-'));
     const put = (rel: string, bytes: Buffer): void => {
       mkdirSync(dirname(join(dir, 'in', rel)), { recursive: true });
