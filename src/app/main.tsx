@@ -1,11 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createVeilStore, VeilStoreProvider } from '../store';
 import { App } from '../ui/App';
+import { browserDeps } from './deps';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('Veil: #root element missing from index.html');
+const store = createVeilStore(browserDeps());
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <VeilStoreProvider store={store}>
+      <App />
+    </VeilStoreProvider>
   </StrictMode>,
 );

@@ -1,9 +1,23 @@
-// Placeholder page until the app issue lands: it proves the build, the CSP and the e2e harness.
+import './components/tokens.css';
+import './components/changeKinds.css';
+import './app.css';
+import { CentrePane } from './shell/CentrePane';
+import { LeftPane } from './shell/LeftPane';
+import { RulesPane } from './shell/RulesPane';
+import { TopBar } from './shell/TopBar';
+
+/** The page: actions on top, studies on the left, the instance in the centre, the rules on the right. */
 export function App() {
   return (
-    <main>
-      <h1>Veil</h1>
-      <p>DICOM de-identification that runs entirely in your browser. Nothing is uploaded.</p>
-    </main>
+    <div className="app-app">
+      <TopBar />
+      <main className="app-main">
+        <LeftPane />
+        <CentrePane />
+        <aside className="app-right" aria-label="Rules">
+          <RulesPane />
+        </aside>
+      </main>
+    </div>
   );
 }

@@ -1,4 +1,5 @@
-import * as dicomParser from 'dicom-parser';
+import type * as DicomParserTypes from 'dicom-parser';
+import { dicomParser } from './parseModule';
 import { VeilError } from '../errors';
 import { inflateDataset } from './deflate';
 import { implicitVr } from './dictionary';
@@ -87,13 +88,13 @@ export function parseFile(input: Uint8Array, fileName: string): ParsedFile {
   }
 
   const region = bytes.subarray(datasetOffset);
-  let parsed: dicomParser.DataSet;
+  let parsed: DicomParserTypes.DataSet;
   try {
     parsed = dicomParser.parseDicom(region, {
       // The deflated case is inflated above; dicom-parser must see plain explicit little endian.
       TransferSyntaxUID: ts.deflated ? '1.2.840.10008.1.2.1' : ts.uid,
       vrCallback: ts.explicitVr ? undefined : vrForImplicit,
-    } as dicomParser.ParseDicomOptions);
+    } as DicomParserTypes.ParseDicomOptions);
   } catch (error) {
     throw parserFailure(error, fileName, datasetOffset);
   }
@@ -143,18 +144,18 @@ function vrForImplicit(key: string): string | undefined {
 
 /** Parts of dicom-parser 1.8 that its type declarations leave out. */
 interface ParserInternals {
-  readonly littleEndianByteArrayParser: dicomParser.ByteArrayParser;
+  readonly littleEndianByteArrayParser: DicomParserTypes.ByteArrayParser;
   readonly DataSet: new (
-    parser: dicomParser.ByteArrayParser,
+    parser: DicomParserTypes.ByteArrayParser,
     bytes: Uint8Array,
-    elements: Record<string, dicomParser.Element>,
-  ) => dicomParser.DataSet & { position?: number };
+    elements: Record<string, DicomParserTypes.Element>,
+  ) => DicomParserTypes.DataSet & { position?: number };
   parseDicomDataSetExplicit(
-    dataSet: dicomParser.DataSet,
-    stream: dicomParser.ByteStream,
+    dataSet: DicomParserTypes.DataSet,
+    stream: DicomParserTypes.ByteStream,
     end: number,
   ): void;
-  readPart10Header(bytes: Uint8Array): dicomParser.DataSet & { position?: number };
+  readPart10Header(bytes: Uint8Array): DicomParserTypes.DataSet & { position?: number };
 }
 
 /** (0002,0000) UL right after `DICM`, when the file has it (PS3.10 requires it; not every writer obeys). */
@@ -180,7 +181,7 @@ interface MetaHeader {
 }
 
 function readMetaHeader(bytes: Uint8Array, fileName: string): MetaHeader {
-  let header: dicomParser.DataSet & { position?: number };
+  let header: DicomParserTypes.DataSet & { position?: number };
   const groupLength = readGroupLength(bytes);
   try {
     if (groupLength !== undefined) {

@@ -1,4 +1,5 @@
-import * as dicomParser from 'dicom-parser';
+import type * as DicomParserTypes from 'dicom-parser';
+import { dicomParser } from './parseModule';
 import { VeilError, type VeilErrorData } from '../errors';
 import { decodeText, parseSpecificCharacterSet } from './charset';
 import { inflateDataset } from './deflate';
@@ -159,13 +160,13 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
     region = inflateDataset(region, fileName, datasetOffset);
   }
 
-  let dataset: dicomParser.DataSet;
+  let dataset: DicomParserTypes.DataSet;
   try {
     dataset = dicomParser.parseDicom(region, {
       TransferSyntaxUID: ts.deflated ? EXPLICIT_VR_LE : ts.uid,
       untilTag: PIXEL_DATA,
       vrCallback: ts.explicitVr ? undefined : vrForImplicit,
-    } as dicomParser.ParseDicomOptions);
+    } as DicomParserTypes.ParseDicomOptions);
   } catch {
     if (isPrefix) throw more();
     throw new VeilError('BAD_STRUCTURE', 'the dataset cannot be read', {
@@ -309,7 +310,7 @@ function readMeta(bytes: Uint8Array): { end: number; transferSyntaxUid: string }
   return { end: at, transferSyntaxUid };
 }
 
-function valueOf(bytes: Uint8Array, element: dicomParser.Element): Uint8Array {
+function valueOf(bytes: Uint8Array, element: DicomParserTypes.Element): Uint8Array {
   return bytes.subarray(element.dataOffset, element.dataOffset + element.length);
 }
 

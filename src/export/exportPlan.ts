@@ -1,0 +1,145 @@
+import { profileHash, serializeProfile } from '../core/deid/profile';
+import type { ChangeCounts, DeidSuccess, DeidWarning, Profile } from '../core/deid/types';
+import { VEIL_VERSION } from '../core/version';
+import { layoutPaths, type LayoutItem } from './layout';
+import {
+  buildReport,
+  mappingCsv,
+  reportCsv,
+  reportJson,
+  type ExportReport,
+  type LeftOutFile,
+  type MappingRow,
+  type ReportedFile,
+} from './report';
+
+export const REPORT_JSON = 'report.json';
+export const REPORT_CSV = 'report.csv';
+export const PROFILE_JSON = 'profile.json';
+export const MAPPING_CSV = 'pseudonym-mapping.csv';
+
+/** One imported file, as the export sees it. */
+export type ExportItem =
+  | {
+      readonly item: number;
+      readonly state: 'done';
+      readonly output: Blob;
+      readonly outputBytes: number;
+      readonly inputBytes: number;
+      readonly inputSha256: string;
+      readonly outputSha256: string;
+      readonly counts: ChangeCounts;
+      readonly warnings: readonly DeidWarning[];
+      readonly identity: DeidSuccess['identity'];
+      readonly order: LayoutItem['order'];
+    }
+  | {
+      readonly item: number;
+      readonly state: 'failed' | 'skipped' | 'not-processed';
+      readonly code: string;
+      readonly reason: string;
+      readonly inputSha256?: string;
+      readonly inputBytes?: number;
+    };
+
+export interface ExportInput {
+  readonly items: readonly ExportItem[];
+  /** The exact profile the files were de-identified with. */
+  readonly profile: Profile;
+  readonly keyFingerprint: string;
+  /** When the run started (ISO). */
+  readonly deidentified: string;
+  /** Only when the person ticked the box: original Patient ID → pseudonym (PHI). */
+  readonly mapping: readonly MappingRow[] | null;
+  readonly created: Date;
+}
+
+export interface ExportPlan {
+  readonly report: ExportReport;
+  /** Small text files at the top of the zip. */
+  readonly documents: readonly { readonly name: string; readonly text: string }[];
+  /** The de-identified files, in path order. Failed files are never here (fail closed). */
+  readonly files: readonly { readonly name: string; readonly blob: Blob }[];
+}
+
+/** Decides everything the zip holds before a byte of it is written. */
+export function planExport(input: ExportInput): ExportPlan {
+  const done = input.items.filter((i) => i.state === 'done');
+  const layout = layoutPaths(
+    done.map((i) => ({
+      id: i.item,
+      identity: i.identity,
+      outputSha256: i.outputSha256,
+      order: i.order,
+    })),
+  );
+  const files: { name: string; blob: Blob }[] = [];
+  const reported: ReportedFile[] = [];
+  const leftOut: LeftOutFile[] = [];
+  for (const item of input.items) {
+    if (item.state !== 'done') {
+      leftOut.push({
+        item: item.item,
+        status: item.state,
+        code: item.code,
+        reason: item.reason,
+        ...(item.inputSha256 !== undefined ? { inputSha256: item.inputSha256 } : {}),
+        ...(item.inputBytes !== undefined ? { inputBytes: item.inputBytes } : {}),
+      });
+      continue;
+    }
+    const path = layout.paths.get(item.item);
+    if (path === undefined) {
+      const first = layout.duplicates.get(item.item);
+      leftOut.push({
+        item: item.item,
+        status: 'duplicate',
+        code: 'DUPLICATE',
+        reason: `the same file as item ${first ?? '?'} (opened twice); written once`,
+        inputSha256: item.inputSha256,
+        inputBytes: item.inputBytes,
+      });
+      continue;
+    }
+    files.push({ name: path, blob: item.output });
+    reported.push({
+      item: item.item,
+      path,
+      inputSha256: item.inputSha256,
+      outputSha256: item.outputSha256,
+      inputBytes: item.inputBytes,
+      outputBytes: item.outputBytes,
+      counts: item.counts,
+      warnings: item.warnings.map((w) => ({
+        code: w.code,
+        message: w.message,
+        ...(w.path !== undefined ? { path: w.path } : {}),
+      })),
+    });
+  }
+  const byPath = (a: { path: string }, b: { path: string }) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  reported.sort(byPath);
+  files.sort((a, b) => byPath({ path: a.name }, { path: b.name }));
+  leftOut.sort((a, b) => a.item - b.item);
+
+  const report = buildReport({
+    created: input.created,
+    deidentified: input.deidentified,
+    toolVersion: VEIL_VERSION,
+    profile: input.profile,
+    profileSha256: profileHash(input.profile),
+    profileFile: PROFILE_JSON,
+    keyFingerprint: input.keyFingerprint,
+    mappingFile: input.mapping ? MAPPING_CSV : null,
+    files: reported,
+    leftOut,
+  });
+  const documents = [
+    { name: REPORT_JSON, text: reportJson(report) },
+    { name: REPORT_CSV, text: reportCsv(report) },
+    { name: PROFILE_JSON, text: serializeProfile(input.profile) },
+    ...(input.mapping ? [{ name: MAPPING_CSV, text: mappingCsv(input.mapping) }] : []),
+  ];
+  return { report, documents, files };
+}

@@ -1,0 +1,27 @@
+import type { SaveTarget } from '../export/save';
+import type { DeidRunner } from '../worker/pool';
+
+/** Minimal synchronous key-value storage (localStorage, or a Map in tests). */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** Everything the store reaches outside itself, injected by the composition root (src/app). */
+export interface StoreDeps {
+  readonly runner: DeidRunner;
+  /**
+   * Asks where to save (it must be the first thing an Export click awaits: the save dialog needs the
+   * click's user activation). null when the person cancels.
+   */
+  readonly openSaveTarget: (suggestedName: string) => Promise<SaveTarget | null>;
+  /** Saves a small file (a profile, a key file) as a download. */
+  readonly download: (name: string, data: Blob) => void;
+  readonly storage: KeyValueStorage | null;
+  /** CSPRNG bytes (crypto.getRandomValues). */
+  readonly random: (length: number) => Uint8Array;
+  readonly now: () => number;
+  /** How often batched progress reaches the state (and so the page): one render per interval. */
+  readonly flushMs: number;
+}

@@ -1,0 +1,180 @@
+import { toVeilError } from '../../core/errors';
+import { planExport, type ExportItem } from '../../export/exportPlan';
+import type { MappingRow } from '../../export/report';
+import { exportZipStream } from '../../export/zip';
+import type { StoreDeps } from '../deps';
+import type { Slice, VeilState } from '../state';
+
+export interface ExportProgress {
+  readonly status: 'idle' | 'writing' | 'done' | 'error';
+  readonly written: number;
+  readonly total: number;
+  readonly message: string | null;
+}
+
+export interface ExportSlice {
+  /** Put the original Patient ID → pseudonym table in the zip (it is PHI): off unless ticked. */
+  readonly includeMapping: boolean;
+  readonly exporting: ExportProgress;
+  setIncludeMapping(on: boolean): void;
+  /** Asks where to save, then streams the zip there. */
+  exportZip(): Promise<void>;
+}
+
+const IDLE: ExportProgress = { status: 'idle', written: 0, total: 0, message: null };
+
+/** `20250304-0506` in the person's own time zone: the name they will look for in Downloads. */
+const stamp = (date: Date): string => {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}${two(date.getMonth() + 1)}${two(date.getDate())}-${two(date.getHours())}${two(date.getMinutes())}`;
+};
+
+/** Every imported file, in import order, with what happened to it. */
+export function exportItems(state: VeilState): ExportItem[] {
+  const ran = new Set(state.lastRun?.fileIds ?? []);
+  const items: ExportItem[] = [];
+  for (const file of state.files.values()) {
+    const result = state.results.get(file.id);
+    if (result?.ok) {
+      const s = file.summary;
+      items.push({
+        item: file.id,
+        state: 'done',
+        output: result.output,
+        outputBytes: result.outputBytes,
+        inputBytes: result.inputBytes,
+        inputSha256: result.inputSha256,
+        outputSha256: result.outputSha256,
+        counts: result.counts,
+        warnings: result.warnings,
+        identity: result.identity,
+        order: {
+          studyDate: s?.studyDate ?? '',
+          studyTime: s?.studyTime ?? '',
+          seriesNumber: s?.seriesNumber,
+          instanceNumber: s?.instanceNumber,
+        },
+      });
+    } else if (result) {
+      items.push({
+        item: file.id,
+        state: 'failed',
+        code: result.error.code,
+        reason: result.error.message,
+        ...(result.inputSha256 !== undefined ? { inputSha256: result.inputSha256 } : {}),
+        ...(result.inputBytes !== undefined ? { inputBytes: result.inputBytes } : {}),
+      });
+    } else if (file.status === 'skipped') {
+      items.push({
+        item: file.id,
+        state: 'skipped',
+        code: 'SKIPPED',
+        reason: file.skipReason ?? 'not a DICOM file',
+        inputBytes: file.size,
+      });
+    } else {
+      items.push({
+        item: file.id,
+        state: 'not-processed',
+        code: 'NOT_PROCESSED',
+        reason: ran.has(file.id)
+          ? 'not processed: the run was cancelled'
+          : 'not processed: opened after the last run (run De-identify again)',
+        inputBytes: file.size,
+      });
+    }
+  }
+  return items;
+}
+
+/** Original Patient ID → pseudonym for the files in the export (PHI: only when asked for). */
+function mappingRows(state: VeilState): MappingRow[] {
+  const table = state.lastRun?.pseudonymTable;
+  const rows = new Map<string, MappingRow>();
+  for (const [id, result] of state.results) {
+    const original = state.files.get(id)?.summary?.patientId ?? '';
+    if (!result.ok || rows.has(original)) continue;
+    const pseudonymId = result.identity.patientPseudonym;
+    rows.set(original, {
+      originalPatientId: original,
+      pseudonymId,
+      pseudonymName: table?.get(original)?.name ?? pseudonymId,
+    });
+  }
+  return [...rows.values()].sort((a, b) => (a.pseudonymId < b.pseudonymId ? -1 : 1));
+}
+
+export const createExportSlice =
+  (deps: StoreDeps): Slice<ExportSlice> =>
+  (set, get) => ({
+    includeMapping: false,
+    exporting: IDLE,
+    setIncludeMapping: (on) => set({ includeMapping: on }),
+    exportZip: async () => {
+      const state = get();
+      if (state.exporting.status === 'writing') return;
+      const run = state.lastRun;
+      if (
+        !run ||
+        state.run.status === 'running' ||
+        ![...state.results.values()].some((r) => r.ok)
+      ) {
+        set({
+          exporting: {
+            ...IDLE,
+            status: 'error',
+            message: 'Nothing to export yet: de-identify the files first.',
+          },
+        });
+        return;
+      }
+      const created = new Date(deps.now());
+      // First await of the click: the save dialog needs its user activation.
+      const target = await deps.openSaveTarget(`veil-export-${stamp(created)}.zip`);
+      if (!target) {
+        set({ exporting: IDLE });
+        return;
+      }
+      const current = get();
+      const plan = planExport({
+        items: exportItems(current),
+        profile: run.profile,
+        keyFingerprint: run.key.fingerprint,
+        deidentified: run.started,
+        mapping: current.includeMapping ? mappingRows(current) : null,
+        created,
+      });
+      const total = plan.files.length;
+      set({ exporting: { status: 'writing', written: 0, total, message: null } });
+      let last = 0;
+      const stream = exportZipStream(plan, created, (written) => {
+        // At most one state update per flush interval, and always the last one.
+        const now = deps.now();
+        if (written === total || now - last >= deps.flushMs) {
+          last = now;
+          set({ exporting: { status: 'writing', written, total, message: null } });
+        }
+      });
+      try {
+        await target.write(stream);
+        const left = plan.report.leftOut.length;
+        set({
+          exporting: {
+            status: 'done',
+            written: total,
+            total,
+            message: `${total} file${total === 1 ? '' : 's'} written to ${target.name}${left > 0 ? `; ${left} left out (see report.csv)` : ''}.`,
+          },
+        });
+      } catch (error) {
+        set({
+          exporting: {
+            status: 'error',
+            written: get().exporting.written,
+            total,
+            message: `The zip could not be written: ${toVeilError(error).message}`,
+          },
+        });
+      }
+    },
+  });
