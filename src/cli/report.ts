@@ -1,19 +1,16 @@
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import type { OptionName } from '../core/deid/options';
 import { OPTIONS } from '../core/deid/options';
-import type { ChangeCounts, ChangeKind, Profile } from '../core/deid/types';
+import {
+  CHANGE_KINDS,
+  emptyChangeCounts,
+  type ChangeCounts,
+  type ChangeKind,
+  type Profile,
+} from '../core/deid/types';
 import type { FileOutcome } from './protocol';
 
-export const CHANGE_KINDS: readonly ChangeKind[] = [
-  'removed',
-  'emptied',
-  'replaced',
-  'uid-remapped',
-  'date-shifted',
-  'cleaned',
-  'kept',
-  'added',
-];
+export { CHANGE_KINDS };
 
 export interface ReportHeader {
   readonly tool: { readonly name: 'veil'; readonly version: string };
@@ -37,7 +34,7 @@ export interface Totals {
 }
 
 export function emptyTotals(): Totals {
-  const changes = Object.fromEntries(CHANGE_KINDS.map((k) => [k, 0])) as Record<ChangeKind, number>;
+  const changes = emptyChangeCounts();
   return {
     processed: 0,
     skipped: 0,

@@ -1,16 +1,13 @@
 import { OPTIONS } from '../core/deid/options';
-import type { ChangeCounts, ChangeKind, DeidWarning, Profile } from '../core/deid/types';
+import {
+  CHANGE_KINDS,
+  emptyChangeCounts,
+  type ChangeCounts,
+  type DeidWarning,
+  type Profile,
+} from '../core/deid/types';
 
-export const CHANGE_KINDS: readonly ChangeKind[] = [
-  'removed',
-  'emptied',
-  'replaced',
-  'uid-remapped',
-  'date-shifted',
-  'cleaned',
-  'kept',
-  'added',
-];
+export { CHANGE_KINDS };
 
 export interface ReportedFile {
   /** Import order number: how the page lists the file (its name is never written). */
@@ -82,7 +79,7 @@ export interface ReportInput {
 
 /** The report: hashes, paths inside the zip, counts, codes. Never a value from a file, never a name. */
 export function buildReport(input: ReportInput): ExportReport {
-  const changes = Object.fromEntries(CHANGE_KINDS.map((k) => [k, 0])) as Record<ChangeKind, number>;
+  const changes = emptyChangeCounts();
   for (const file of input.files)
     for (const kind of CHANGE_KINDS) changes[kind] += file.counts[kind];
   return {

@@ -19,7 +19,7 @@ import { ruleForStandardTag, type Plan } from './plan';
 import type { ProjectKey } from './projectKey';
 import type { PseudonymTable } from './pseudonymTable';
 import { postCheck } from './postCheck';
-import type { Change, ChangeKind, DeidResult, DeidWarning } from './types';
+import { emptyChangeCounts, type Change, type DeidResult, type DeidWarning } from './types';
 import {
   VEIL_IMPLEMENTATION_CLASS_UID,
   VEIL_IMPLEMENTATION_VERSION_NAME,
@@ -98,7 +98,7 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
     patch: emptyPatch(),
     changes: [],
     detail: context.detail !== 'counts',
-    counts: emptyCounts(),
+    counts: emptyChangeCounts(),
     warnings,
     expectations: [],
   };
@@ -383,17 +383,4 @@ function forbiddenValues(file: ParsedFile, plan: Plan, patient: PatientContext):
   if (id && !kept(TAG.PatientID) && id !== patient.pseudonymId) values.push(id);
   if (name && !kept(TAG.PatientName) && name !== patient.pseudonymName) values.push(name);
   return values;
-}
-
-function emptyCounts(): Record<ChangeKind, number> {
-  return {
-    removed: 0,
-    emptied: 0,
-    replaced: 0,
-    'uid-remapped': 0,
-    'date-shifted': 0,
-    cleaned: 0,
-    kept: 0,
-    added: 0,
-  };
 }

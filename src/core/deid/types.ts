@@ -2,15 +2,23 @@ import type { VeilErrorData } from '../errors';
 import type { OptionName } from './options';
 
 /** What happened to one element, as the diff view shows it. */
-export type ChangeKind =
-  | 'removed'
-  | 'emptied'
-  | 'replaced'
-  | 'uid-remapped'
-  | 'date-shifted'
-  | 'cleaned'
-  | 'kept'
-  | 'added';
+export const CHANGE_KINDS = [
+  'removed',
+  'emptied',
+  'replaced',
+  'uid-remapped',
+  'date-shifted',
+  'cleaned',
+  'kept',
+  'added',
+] as const;
+
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** Zero for every kind: the start of a count. */
+export function emptyChangeCounts(): Record<ChangeKind, number> {
+  return Object.fromEntries(CHANGE_KINDS.map((kind) => [kind, 0])) as Record<ChangeKind, number>;
+}
 
 export interface Change {
   /** `(0040,0275)[0]/(0040,0009)`: the tag path through sequences and item indexes. */

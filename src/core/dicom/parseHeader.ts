@@ -1,5 +1,6 @@
 import type * as DicomParserTypes from 'dicom-parser';
 import { dicomParser } from './parseModule';
+import { hasLongHeader } from './vr';
 import { VeilError, type VeilErrorData } from '../errors';
 import { decodeText, parseSpecificCharacterSet } from './charset';
 import { inflateDataset } from './deflate';
@@ -266,22 +267,6 @@ function hasDicm(bytes: Uint8Array): boolean {
   );
 }
 
-const LONG_VRS = new Set([
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'SQ',
-  'SV',
-  'UC',
-  'UN',
-  'UR',
-  'UT',
-  'UV',
-]);
-
 /**
  * The (0002) group after `DICM`: explicit VR little endian, bounded by (0002,0000) when the file has
  * it (dicom-parser's own meta reader would run on into an illegal group 0001 and swallow it).
@@ -297,7 +282,7 @@ function readMeta(bytes: Uint8Array): { end: number; transferSyntaxUid: string }
     if (view.getUint16(at, true) !== 0x0002) break;
     const element = view.getUint16(at + 2, true);
     const vr = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!);
-    const long = LONG_VRS.has(vr);
+    const long = hasLongHeader(vr);
     if (long && at + 12 > bytes.length) return undefined;
     const length = long ? view.getUint32(at + 8, true) : view.getUint16(at + 6, true);
     const valueAt = at + (long ? 12 : 8);
