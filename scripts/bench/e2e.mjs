@@ -1,0 +1,430 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:e2e`: the built app, driven in headless Chromium, against the engine in Node on the
+ * same 600-slice CT series (issue 3, "Speed"). A report, not a gate: it always exits 0.
+ *
+ *   node scripts/bench/e2e.mjs [--runs 3] [--port 4180]
+ *
+ * One browser run: a fresh Chromium, the page opened, the 600 files given to "Open files" (the
+ * clock starts at that call), De-identify with the default (basic) profile, Export zip, and the
+ * clock stops when the download is complete on disk. The zip is then opened with fflate and must
+ * hold 600 .dcm entries. The engine's time is `.bench/veil-engine.mjs` (core in one thread, the same
+ * bundle `npm run bench` times) over the same folder, wall time around the child, median of 3.
+ *
+ * What is measured in the tab:
+ * - longest main-thread task: a PerformanceObserver for 'longtask' installed before any app script
+ *   (addInitScript); the max duration seen from the file selection to the end.
+ * - peak JS heap: CDP Performance.getMetrics JSHeapUsedSize, polled every 100 ms. The page's main
+ *   isolate only: the de-identification workers' heaps are not in it.
+ * - peak renderer RSS: VmHWM (the kernel's high-water mark of resident memory) of the renderer
+ *   processes, found by CDP SystemInfo.getProcessInfo; the largest one (the page's) is reported. It
+ *   covers the main thread and every worker of the tab. It includes what the renderer held before
+ *   the clock started (the loaded page, ~100 MB).
+ * - peak browser-process RSS: the same for the browser process, which holds Blobs (the download is
+ *   a Blob when the File System Access API is absent) and writes the download.
+ *
+ * The export takes its download path: as in e2e/pages/VeilPage.ts, showSaveFilePicker is deleted
+ * before the app runs, because headless Chromium has the API but a native dialog cannot be driven.
+ *
+ * The app is built with `vite build --outDir .bench/app` (not dist/, which the e2e tests of others
+ * may be serving) and served by `vite preview --outDir .bench/app` on --port (another free port if
+ * that one is taken).
+ */
+// The functions given to addInitScript, evaluate and waitForFunction run in the page.
+/* global window, document */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { unzipSync } from 'fflate';
+import { chromium } from 'playwright-core';
+import { listFiles } from './walk.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+const BENCH = join(ROOT, '.bench');
+const CT = join(BENCH, 'data', 'ct');
+const APP = join(BENCH, 'app');
+const VEIL_ENGINE = join(BENCH, 'veil-engine.mjs');
+const VEIL_KEY = join(BENCH, 'bench.key');
+const ENGINE_OUT = join(BENCH, 'e2e-engine-out');
+const NODE = process.execPath;
+const MB = 1e6;
+const TARGET_RATIO = 2;
+const ENGINE_RUNS = 3;
+// Generous: a slow shared machine must give a (slow) number, not a timeout.
+const STEP_TIMEOUT_MS = 15 * 60_000;
+
+// The same Chromium and flags as playwright.config.ts.
+const LAUNCH = {
+  executablePath: process.env.VEIL_CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+  ],
+};
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    port: { type: 'string', default: '4180' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log('usage: node scripts/bench/e2e.mjs [--runs N] [--port 4180]');
+  process.exit(0);
+}
+const runs = Math.max(1, Number.parseInt(args.runs, 10) || 3);
+
+function run(command, argv, options = {}) {
+  return spawnSync(command, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * MB, ...options });
+}
+
+/** Stops the report with a reason; exit 0 all the same (see the header). */
+function giveUp(message) {
+  console.error(`bench:e2e: ${message}`);
+  process.exit(0);
+}
+
+const lastLine = (text) => (text || '').trim().split('\n').pop() ?? '';
+
+function ensureData() {
+  // generate.ts skips when the data is current.
+  const gen = run(NODE, ['--import', 'tsx', join(HERE, 'generate.ts')], { stdio: 'inherit' });
+  if (gen.status !== 0) giveUp('generating the data failed');
+}
+
+function ensureKey() {
+  if (existsSync(VEIL_KEY)) return;
+  if (!existsSync(join(ROOT, 'dist-cli', 'main.js'))) {
+    const built = run('npm', ['run', 'build:cli'], { stdio: 'inherit' });
+    if (built.status !== 0) giveUp('npm run build:cli failed');
+  }
+  const made = run(NODE, [join(ROOT, 'bin', 'veil.mjs'), 'keygen', VEIL_KEY]);
+  if (made.status !== 0 || !existsSync(VEIL_KEY)) {
+    giveUp(`veil keygen failed (exit ${made.status}): ${lastLine(made.stderr)}`);
+  }
+}
+
+/** The same bundle as ensureVeilEngine in engine.mjs. */
+function ensureEngine() {
+  const built = run(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
+    join(HERE, 'veilEngine.ts'),
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    '--target=node20',
+    `--outfile=${VEIL_ENGINE}`,
+    '--log-level=warning',
+    // dicom-parser's UMD bundle mentions require('zlib'); give the ESM bundle a require.
+    "--banner:js=import { createRequire as __veilRequire } from 'node:module'; const require = __veilRequire(import.meta.url);",
+  ]);
+  if (built.status !== 0) giveUp(`esbuild failed: ${lastLine(built.stderr)}`);
+}
+
+function buildApp() {
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const built = run(
+    NODE,
+    [vite, 'build', '--outDir', APP, '--emptyOutDir', '--logLevel', 'error'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  if (built.status !== 0) giveUp('vite build failed');
+}
+
+function portFree(port) {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
+}
+
+async function freePort(preferred) {
+  if (await portFree(preferred)) return preferred;
+  return new Promise((done) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** `vite preview` of .bench/app as a child of this process; resolves once it answers. */
+async function startPreview(port) {
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const child = spawn(
+    NODE,
+    [
+      vite,
+      'preview',
+      '--outDir',
+      APP,
+      '--port',
+      String(port),
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) giveUp(`vite preview exited: ${lastLine(stderr)}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return { child, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  giveUp('vite preview did not answer within 60 s');
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const fixed = (n, digits) => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits));
+
+function engineRun() {
+  rmSync(ENGINE_OUT, { recursive: true, force: true });
+  mkdirSync(ENGINE_OUT, { recursive: true });
+  spawnSync('sync');
+  const started = process.hrtime.bigint();
+  const child = run(NODE, [VEIL_ENGINE, CT, ENGINE_OUT, VEIL_KEY], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const outFiles = listFiles(ENGINE_OUT).filter((f) => f.endsWith('.dcm')).length;
+  rmSync(ENGINE_OUT, { recursive: true, force: true });
+  if (child.status !== 0) giveUp(`the engine exited ${child.status}: ${lastLine(child.stderr)}`);
+  return { seconds, outFiles };
+}
+
+/** VmHWM (peak resident set) of a process in bytes, or undefined once it is gone. */
+function peakRss(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Installed before any app script: the longest task, and the download path for the export. */
+function pageProbe() {
+  const probe = { longest: 0, count: 0, since: 0 };
+  Object.defineProperty(window, '__veilBench', { value: probe });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.startTime < probe.since) continue;
+      probe.count++;
+      probe.longest = Math.max(probe.longest, entry.duration);
+    }
+  }).observe({ type: 'longtask', buffered: true });
+  delete window.showSaveFilePicker;
+}
+
+async function browserRun(url, files) {
+  const browser = await chromium.launch(LAUNCH);
+  try {
+    const browserCdp = await browser.newBrowserCDPSession();
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    await page.addInitScript(pageProbe);
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Open files', exact: true }).waitFor();
+    const hardwareConcurrency = await page.evaluate(() => navigator.hardwareConcurrency);
+    const deidentify = page.getByRole('button', { name: 'De-identify', exact: true });
+    const exportZip = page.getByRole('button', { name: 'Export zip', exact: true });
+    const status = page.getByTestId('status');
+
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const { processInfo } = await browserCdp.send('SystemInfo.getProcessInfo');
+    const pids = (type) => processInfo.filter((p) => p.type === type).map((p) => p.id);
+    const renderers = pids('renderer');
+    const browserPids = pids('browser');
+
+    let heapPeak = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        try {
+          const { metrics } = await cdp.send('Performance.getMetrics');
+          const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+          heapPeak = Math.max(heapPeak, used);
+        } catch {
+          // the page is closing
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+
+    await page.evaluate(() => (window.__veilBench.since = performance.now()));
+    const started = process.hrtime.bigint();
+    await page.getByTestId('open-files-input').setInputFiles(files);
+    // Import is over when every file is listed and the status is back to Ready.
+    await page.waitForFunction(
+      (count) => {
+        const text = document.querySelector('[data-testid="status"]')?.textContent ?? '';
+        return text.startsWith('Ready') && document.body.innerText.includes(`${count} instances`);
+      },
+      files.length,
+      { polling: 100 },
+    );
+    const imported = Number(process.hrtime.bigint() - started) / 1e9;
+    await deidentify.click();
+    await status.filter({ hasText: /^(De-identified|Cancelled)\b/ }).waitFor();
+    const runText = (await status.textContent()) ?? '';
+    const deidentified = Number(process.hrtime.bigint() - started) / 1e9;
+    const downloadEvent = page.waitForEvent('download');
+    await exportZip.click();
+    const download = await downloadEvent;
+    // Resolves when the download is complete, in Playwright's own download folder (no copy).
+    const zipPath = await download.path();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+    polling = false;
+    await poller;
+    const probe = await page.evaluate(() => ({ ...window.__veilBench }));
+    const largest = (list) =>
+      list.reduce((max, pid) => Math.max(max, peakRss(pid) ?? 0), 0) || undefined;
+    const result = {
+      seconds,
+      imported,
+      deidentified,
+      runText,
+      hardwareConcurrency,
+      longestTaskMs: probe.longest,
+      longTasks: probe.count,
+      heapPeak,
+      rendererRss: largest(renderers),
+      renderers: renderers.length,
+      browserRss: largest(browserPids),
+      zipBytes: statSync(zipPath).size,
+    };
+    const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
+    result.zipDicoms = Object.keys(entries).filter((n) => n.endsWith('.dcm')).length;
+    result.zipEntries = Object.keys(entries).length;
+    await download.delete();
+    return result;
+  } finally {
+    await browser.close();
+  }
+}
+
+function environment(hardwareConcurrency) {
+  const chromiumVersion = lastLine(run(LAUNCH.executablePath, ['--version']).stdout);
+  return [
+    `node ${process.version}`,
+    chromiumVersion || 'chromium',
+    `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`,
+    `navigator.hardwareConcurrency ${hardwareConcurrency} (the app's worker pool size)`,
+    `${runs} browser run(s), ${ENGINE_RUNS} engine runs, medians`,
+  ].join('; ');
+}
+
+async function main() {
+  ensureData();
+  ensureKey();
+  ensureEngine();
+  buildApp();
+  const files = listFiles(CT).map((f) => join(CT, f));
+  const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
+  const port = await freePort(Number.parseInt(args.port, 10) || 4180);
+  const { child: preview, url } = await startPreview(port);
+  const engine = [];
+  const browser = [];
+  try {
+    for (let r = 0; r < ENGINE_RUNS; r++) {
+      const m = engineRun();
+      engine.push(m);
+      console.log(`  engine run ${r + 1}: ${fixed(m.seconds, 2)} s, ${m.outFiles} .dcm`);
+    }
+    for (let r = 0; r < runs; r++) {
+      const m = await browserRun(url, files);
+      browser.push(m);
+      console.log(
+        `  browser run ${r + 1}: ${fixed(m.seconds, 2)} s (imported ${fixed(m.imported, 2)} s, ` +
+          `de-identified ${fixed(m.deidentified, 2)} s), longest task ${fixed(m.longestTaskMs, 0)} ms ` +
+          `(${m.longTasks} long tasks), heap ${fixed(m.heapPeak / MB, 0)} MB, renderer ` +
+          `${fixed(m.rendererRss / MB, 0)} MB (largest of ${m.renderers}), browser ${fixed(m.browserRss / MB, 0)} MB, zip ` +
+          `${fixed(m.zipBytes / MB, 0)} MB with ${m.zipDicoms} .dcm of ${m.zipEntries} entries; ` +
+          `status "${m.runText.replace(/\s+/g, ' ').trim()}"`,
+      );
+    }
+  } finally {
+    preview.kill();
+  }
+  const hardwareConcurrency = browser[0]?.hardwareConcurrency;
+
+  const engineSeconds = median(engine.map((m) => m.seconds));
+  const e2eSeconds = median(browser.map((m) => m.seconds));
+  const ratio = e2eSeconds / engineSeconds;
+  const valid = browser.every((m) => m.zipDicoms >= files.length);
+  const verdict = !valid ? 'FAIL (zip short)' : ratio <= TARGET_RATIO ? 'PASS' : 'FAIL';
+  const optional = (list) => (list.every((v) => v !== undefined) ? median(list) : undefined);
+
+  console.log(`\nbench:e2e: ${environment(hardwareConcurrency)}`);
+  console.log(`data: .bench/data/ct, ${files.length} files, ${fixed(bytes / MB, 0)} MB\n`);
+  const header = [
+    'end to end s',
+    'range s',
+    'import / run / export s',
+    'longest main-thread task ms',
+    'peak JS heap MB',
+    'peak renderer RSS MB',
+    'peak browser RSS MB',
+    'engine Node s',
+    'ratio',
+    `target ≤ ${TARGET_RATIO}×`,
+  ];
+  const row = [
+    fixed(e2eSeconds, 2),
+    `${fixed(Math.min(...browser.map((m) => m.seconds)), 2)}–${fixed(Math.max(...browser.map((m) => m.seconds)), 2)}`,
+    [
+      median(browser.map((m) => m.imported)),
+      median(browser.map((m) => m.deidentified - m.imported)),
+      median(browser.map((m) => m.seconds - m.deidentified)),
+    ]
+      .map((v) => fixed(v, 2))
+      .join(' / '),
+    fixed(median(browser.map((m) => m.longestTaskMs)), 0),
+    fixed(median(browser.map((m) => m.heapPeak)) / MB, 0),
+    fixed(optional(browser.map((m) => m.rendererRss)) / MB, 0),
+    fixed(optional(browser.map((m) => m.browserRss)) / MB, 0),
+    fixed(engineSeconds, 2),
+    `${fixed(ratio, 2)}×`,
+    verdict,
+  ];
+  console.log([header, header.map(() => '---'), row].map((c) => `| ${c.join(' | ')} |`).join('\n'));
+  console.log(
+    '\nend to end: file selection → download complete; engine: .bench/veil-engine.mjs, one thread, ' +
+      'wall time incl. start-up; heap: main isolate only; RSS: VmHWM of the process.',
+  );
+}
+
+main().catch((error) => giveUp(error?.stack ?? String(error)));
