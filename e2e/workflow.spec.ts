@@ -6,6 +6,7 @@ import { buildSync } from 'esbuild';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { readFixture } from '../test/fixtures';
 import { findCanaries } from '../test/support/canaryScan';
+import { dciodvfy, hasDciodvfy, normaliseValidatorLine } from '../test/support/dciodvfy';
 import { makePhiFile } from '../test/support/phiCanaries';
 import { TS } from '../test/support/transferSyntax';
 import { expect, test } from './fixtures';
@@ -152,6 +153,19 @@ test('open a folder, preview, de-identify, review the diff and export a clean zi
     expect(name).toMatch(/^[A-Za-z0-9._-]+\/study-\d+\/series-\d+_[A-Z0-9]+\/\d+\.dcm$/);
   }
   expect(parseAll(dicoms.map((name) => entries[name]!))).toEqual(dicoms.map(() => null));
+  // dciodvfy (dicom3tools, always installed in CI) judges every output: no Error line that none of
+  // the inputs already had (tag paths, values and UIDs normalised away).
+  if (hasDciodvfy() || process.env.CI) {
+    const errorsOf = (bytes: Uint8Array) => dciodvfy(bytes).errors.map(normaliseValidatorLine);
+    const inputs = [...FIXTURES, ...ZIPPED].map((name) => readFixture(name));
+    const before = new Set([...inputs, phi.bytes].flatMap(errorsOf));
+    const added = dicoms.flatMap((name) =>
+      errorsOf(entries[name]!)
+        .filter((line) => !before.has(line))
+        .map((line) => `${name}: ${line}`),
+    );
+    expect(added).toEqual([]);
+  }
   const report = JSON.parse(strFromU8(entries['report.json']!)) as {
     summary: { included: number; leftOut: number };
     leftOut: { reason: string }[];

@@ -22,3 +22,11 @@ export function dciodvfy(bytes: Uint8Array): { output: string; errors: string[] 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** An error line with its tag paths, quoted values and UIDs taken out, so input and output compare. */
+export const normaliseValidatorLine = (line: string): string =>
+  line
+    .replace(/\(0x[0-9a-f]{4},0x[0-9a-f]{4}\)/gi, '(tag)')
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\b\d+(?:\.\d+){2,}\b/g, '<uid>')
+    .trim();
