@@ -85,7 +85,7 @@ function addRow(b: DatasetBuilder, tag: Tag, vr: string, n: number): void {
     case 'UI':
       return void b.str(tag, vr, `${UID_ROOT}.1.${n}`);
     case 'UR':
-      return void b.str(tag, vr, `http://example.org/${word}`);
+      return void b.str(tag, vr, `urn:veil:test:${word}`);
     case 'US':
     case 'SS':
     case 'UL':
