@@ -3,7 +3,14 @@ import { encodeText } from '../dicom/charset';
 import { asciiValue, encodeNumbers, padValue } from '../dicom/encode';
 import { lookupTag } from '../dicom/dictionary';
 import type { ParsedDataset, ParsedElement, ParsedFile } from '../dicom/model';
-import { elementOf, formatTag, groupOf, isGroupLengthTag, isPrivateTag } from '../dicom/tag';
+import {
+  elementOf,
+  formatTag,
+  groupOf,
+  isGroupLengthTag,
+  isPrivateCreatorTag,
+  isPrivateTag,
+} from '../dicom/tag';
 import { displayValue, readStringValues, readText } from '../dicom/values';
 import { isStringVr, isTextVr, maxLength, numberSize } from '../dicom/vr';
 import type { ElementPatch, Patch } from '../dicom/write';
@@ -528,6 +535,9 @@ function keywordOf(state: WalkState, dataset: ParsedDataset, element: ParsedElem
   return creator !== undefined ? `${creator}:xx${byte}` : '';
 }
 
+/** Private Creator values of one dataset by (group << 8 | block), read once per dataset. */
+const creatorsByDataset = new WeakMap<ParsedDataset, Map<number, string>>();
+
 function creatorOf(
   state: WalkState,
   dataset: ParsedDataset,
@@ -535,10 +545,20 @@ function creatorOf(
 ): string | undefined {
   const block = elementOf(element.tag) >>> 8;
   if (block < 0x10) return undefined;
-  const creatorTag = ((groupOf(element.tag) << 16) | block) >>> 0;
-  const creator = dataset.elements.find((e) => e.tag === creatorTag);
-  if (!creator) return undefined;
-  return readText(state.file.bytes, { ...creator, vr: 'LO' }, dataset.characterSets).trim();
+  let creators = creatorsByDataset.get(dataset);
+  if (!creators) {
+    creators = new Map();
+    for (const e of dataset.elements) {
+      if (!isPrivateCreatorTag(e.tag)) continue;
+      const key = ((groupOf(e.tag) << 8) | elementOf(e.tag)) >>> 0;
+      creators.set(
+        key,
+        readText(state.file.bytes, { ...e, vr: 'LO' }, dataset.characterSets).trim(),
+      );
+    }
+    creatorsByDataset.set(dataset, creators);
+  }
+  return creators.get(((groupOf(element.tag) << 8) | block) >>> 0);
 }
 
 /**

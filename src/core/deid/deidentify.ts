@@ -105,7 +105,7 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
   walkDataset(state, file.dataset, '', file.transferSyntax.littleEndian);
   if (context.signal?.aborted) throw new VeilError('ABORTED', 'cancelled', { fileName });
 
-  const marks = deidentificationMarks(plan, file.transferSyntax.littleEndian);
+  const marks = deidentificationMarks(plan);
   state.patch.additions.set(file.dataset, marks.elements);
   for (const change of marks.changes) state.counts[change.kind] += 1;
   if (state.detail) state.changes.push(...marks.changes);
@@ -236,7 +236,7 @@ interface Marks {
  * PS3.15 E.1.1: Patient Identity Removed YES, the method in words and as CID 7050 codes (the basic
  * profile and each option applied), and how longitudinal temporal information was treated.
  */
-function deidentificationMarks(plan: Plan, _littleEndian: boolean): Marks {
+function deidentificationMarks(plan: Plan): Marks {
   const optionNames = plan.options.map((o) => OPTIONS[o].standardName);
   const method = [`Veil ${VEIL_VERSION}`, BASIC_PROFILE_CODE.meaning, ...optionNames].map((v) =>
     v.slice(0, 64),

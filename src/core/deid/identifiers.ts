@@ -83,12 +83,6 @@ export function cleanText(text: string, identifiers: Identifiers): string {
   return out.replace(/\d{6,}/g, REDACTED);
 }
 
-/** Where an identifying value still appears in `text` (case-insensitive), or undefined. */
-export function findIdentifier(text: string, identifiers: Identifiers): string | undefined {
-  const lower = text.toLowerCase();
-  return identifiers.values.find((value) => lower.includes(value.toLowerCase()));
-}
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,6 +1,6 @@
 import type * as DicomParserTypes from 'dicom-parser';
 import { dicomParser } from './parseModule';
-import { VeilError } from '../errors';
+import { toVeilError, VeilError } from '../errors';
 import { inflateDataset } from './deflate';
 import { implicitVr } from './dictionary';
 import { sniffRawTransferSyntax } from './sniff';
@@ -180,6 +180,10 @@ interface MetaHeader {
   transferSyntaxUid: string | undefined;
 }
 
+function truncatedMeta(fileName: string, offset: number): never {
+  throw new VeilError('TRUNCATED', 'the file ends inside its meta header', { fileName, offset });
+}
+
 function readMetaHeader(bytes: Uint8Array, fileName: string): MetaHeader {
   let header: DicomParserTypes.DataSet & { position?: number };
   const groupLength = readGroupLength(bytes);
@@ -187,12 +191,7 @@ function readMetaHeader(bytes: Uint8Array, fileName: string): MetaHeader {
     if (groupLength !== undefined) {
       // Bounded by (0002,0000): dicom-parser's own meta reader runs on into an (illegal) group 0001.
       const end = 144 + groupLength;
-      if (end > bytes.length) {
-        throw new VeilError('TRUNCATED', 'the file ends inside its meta header', {
-          fileName,
-          offset: bytes.length,
-        });
-      }
+      if (end > bytes.length) return truncatedMeta(fileName, bytes.length);
       const parser = (dicomParser as unknown as ParserInternals).littleEndianByteArrayParser;
       const stream = new dicomParser.ByteStream(parser, bytes, 132);
       header = new (dicomParser as unknown as ParserInternals).DataSet(parser, bytes, {});
@@ -205,12 +204,7 @@ function readMetaHeader(bytes: Uint8Array, fileName: string): MetaHeader {
     throw parserFailure(error, fileName, 132);
   }
   const end = header.position ?? 132;
-  if (end > bytes.length) {
-    throw new VeilError('TRUNCATED', 'the file ends inside its meta header', {
-      fileName,
-      offset: bytes.length,
-    });
-  }
+  if (end > bytes.length) return truncatedMeta(fileName, bytes.length);
   const meta = normalizeDataset(header, {
     fileName,
     bytes,
@@ -250,21 +244,14 @@ const TRUNCATION =
 
 function parserFailure(error: unknown, fileName: string, offset: number): VeilError {
   if (error instanceof VeilError) return error;
-  if (error instanceof RangeError && /call stack/i.test(error.message)) {
-    return new VeilError('TOO_DEEP', 'sequences are nested too deeply to read safely', {
-      fileName,
-    });
-  }
+  // parseDicom wraps what it throws as { exception, dataSet }; a stack overflow is TOO_DEEP either way.
   const inner =
     typeof error === 'object' && error !== null && 'exception' in error
       ? (error as { exception: unknown }).exception
       : error;
+  if (inner instanceof RangeError && /call stack/i.test(inner.message))
+    return toVeilError(inner, fileName);
   const text = inner instanceof Error ? inner.message : String(inner);
-  if (inner instanceof RangeError && /call stack/i.test(text)) {
-    return new VeilError('TOO_DEEP', 'sequences are nested too deeply to read safely', {
-      fileName,
-    });
-  }
   const code = TRUNCATION.test(text) ? 'TRUNCATED' : 'BAD_STRUCTURE';
   // dicom-parser's messages name offsets and tags, never values: safe to pass on.
   return new VeilError(code, `the DICOM structure cannot be read (${text.slice(0, 200)})`, {

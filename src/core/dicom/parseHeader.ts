@@ -8,7 +8,7 @@ import { implicitVr } from './dictionary';
 import { sniffRawTransferSyntax } from './sniff';
 import { fromParserKey, toParserKey } from './tag';
 import { EXPLICIT_VR_LE, transferSyntax } from './transferSyntax';
-import { latin1 } from './values';
+import { latin1 } from './charsetTables';
 
 /**
  * What the import shows of one instance before anything is de-identified: the header only, read up

@@ -1,4 +1,5 @@
 import { decodeText, parseSpecificCharacterSet } from './charset';
+import { latin1 } from './charsetTables';
 import type { ParsedElement } from './model';
 import { formatTag } from './tag';
 import { isStringVr, isTextVr, numberSize } from './vr';
@@ -15,14 +16,6 @@ export function valueBytes(bytes: Uint8Array, element: ParsedElement): Uint8Arra
 /** Value as ISO 646 / latin1 text, for the VRs whose repertoire is ASCII (UI, CS, DA, AE, IS…). */
 export function readString(bytes: Uint8Array, element: ParsedElement): string {
   return latin1(valueBytes(bytes, element));
-}
-
-export function latin1(view: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < view.length; i += 8192) {
-    text += String.fromCharCode(...view.subarray(i, Math.min(i + 8192, view.length)));
-  }
-  return text;
 }
 
 /** Strips the padding a string VR may carry: trailing spaces (and NUL for UI and sloppy writers). */

@@ -143,6 +143,8 @@ class DatasetWriter {
   dataset(dataset: ParsedDataset, encoding: Encoding): Chunks {
     const out = new Chunks();
     const additions = [...(this.patch.additions.get(dataset) ?? [])].sort((a, b) => a.tag - b.tag);
+    // In a dataset whose tags are out of order an addition may be written before the element it
+    // replaces is reached: that element must then be dropped, not copied as a duplicate.
     const replaced = new Set(additions.map((a) => a.tag));
     let next = 0;
     // Consecutive untouched elements are copied as one range.
