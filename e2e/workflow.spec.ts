@@ -156,6 +156,8 @@ test('open a folder, preview, de-identify, review the diff and export a clean zi
   // dciodvfy (dicom3tools, always installed in CI) judges every output: no Error line that none of
   // the inputs already had (tag paths, values and UIDs normalised away).
   if (hasDciodvfy() || process.env.CI) {
+    // In CI a missing validator must fail here, not pass with no error lines to compare.
+    expect(hasDciodvfy(), 'dciodvfy (dicom3tools) is installed').toBe(true);
     const errorsOf = (bytes: Uint8Array) => dciodvfy(bytes).errors.map(normaliseValidatorLine);
     const inputs = [...FIXTURES, ...ZIPPED].map((name) => readFixture(name));
     const before = new Set([...inputs, phi.bytes].flatMap(errorsOf));

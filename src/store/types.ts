@@ -1,12 +1,6 @@
-import type {
-  Change,
-  ChangeCounts,
-  ChangeKind,
-  DeidSuccess,
-  DeidWarning,
-} from '../core/deid/types';
+import type { ChangeKind } from '../core/deid/types';
 import type { InstanceSummary } from '../core/dicom/parseHeader';
-import type { JobError, SourceRef } from '../worker/protocol';
+import type { JobError, JobSuccess, SourceRef } from '../worker/protocol';
 
 /** Files are numbered in the order they were found; the number also names a left-out file in reports. */
 export type FileId = number;
@@ -31,18 +25,8 @@ export interface ResidualRisk {
   readonly paths: readonly string[];
 }
 
-export interface FileSuccess {
-  readonly ok: true;
-  /** The de-identified file, as a Blob so that it lives outside the JS heap. */
-  readonly output: Blob;
-  readonly inputBytes: number;
-  readonly outputBytes: number;
-  readonly inputSha256: string;
-  readonly outputSha256: string;
-  readonly changes: readonly Change[];
-  readonly counts: ChangeCounts;
-  readonly warnings: readonly DeidWarning[];
-  readonly identity: DeidSuccess['identity'];
+/** A worker's success, plus the residual risks the review found in its changes. */
+export interface FileSuccess extends JobSuccess {
   readonly risks: readonly ResidualRisk[];
 }
 

@@ -326,16 +326,7 @@ function resolve(
     case 'remove':
       return { patch: { kind: 'remove' }, change: 'removed', recurse: false };
     case 'empty':
-      if (isEmpty(element))
-        return { change: 'kept', after: element.items ? undefined : '', recurse: false };
-      return {
-        patch: element.items
-          ? { kind: 'items', items: [] }
-          : { kind: 'value', value: new Uint8Array(0) },
-        change: 'emptied',
-        after: element.items ? undefined : '',
-        recurse: false,
-      };
+      return emptied(element);
     case 'keep':
       return { change: 'kept', recurse: outcome.recurse };
     case 'dummy':
@@ -386,17 +377,24 @@ function dummy(
   };
 }
 
+/** Z: a zero-length value (a sequence with no items); nothing to do when it already is. */
+function emptied(element: ParsedElement): Resolved {
+  const after = element.items ? undefined : '';
+  if (isEmpty(element)) return { change: 'kept', after, recurse: false };
+  return {
+    patch: element.items
+      ? { kind: 'items', items: [] }
+      : { kind: 'value', value: new Uint8Array(0) },
+    change: 'emptied',
+    after,
+    recurse: false,
+  };
+}
+
 function remapUids(state: WalkState, element: ParsedElement): Resolved {
   if (element.vr !== 'UI' || element.items) {
     // U on a non-UID element: the table uses U only for UIDs; anything else is emptied rather than kept.
-    return element.items
-      ? { change: 'kept', recurse: true }
-      : {
-          patch: { kind: 'value', value: new Uint8Array(0) },
-          change: 'emptied',
-          after: '',
-          recurse: false,
-        };
+    return element.items ? { change: 'kept', recurse: true } : emptied(element);
   }
   if (element.length === 0) return { change: 'kept', after: '', recurse: false };
   const values = readStringValues(state.file.bytes, element).map((v) =>
@@ -461,12 +459,7 @@ function shiftDates(
       message: `a ${vr} value is malformed and was emptied`,
       path,
     });
-    return {
-      patch: { kind: 'value', value: new Uint8Array(0) },
-      change: 'emptied',
-      after: '',
-      recurse: false,
-    };
+    return emptied(element);
   }
   return textValue(dataset, element, shifted.join('\\'), change);
 }
@@ -485,25 +478,11 @@ function clean(
     }
     if (state.plan.options.includes('RetainLongFullDates'))
       return { change: 'kept', recurse: false };
-    return element.length === 0
-      ? { change: 'kept', after: '', recurse: false }
-      : {
-          patch: { kind: 'value', value: new Uint8Array(0) },
-          change: 'emptied',
-          after: '',
-          recurse: false,
-        };
+    return emptied(element);
   }
   if (vr === 'PN') {
     // A name cannot be cleaned of itself.
-    return element.length === 0
-      ? { change: 'kept', after: '', recurse: false }
-      : {
-          patch: { kind: 'value', value: new Uint8Array(0) },
-          change: 'emptied',
-          after: '',
-          recurse: false,
-        };
+    return emptied(element);
   }
   if (isTextVr(vr)) {
     const original = readText(state.file.bytes, element, dataset.characterSets);

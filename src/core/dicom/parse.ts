@@ -3,7 +3,7 @@ import { dicomParser } from './parseModule';
 import { toVeilError, VeilError } from '../errors';
 import { inflateDataset } from './deflate';
 import { implicitVr } from './dictionary';
-import { sniffRawTransferSyntax } from './sniff';
+import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
 import { normalizeDataset } from './parseNormalize';
 import type { ParsedDataset, ParsedFile } from './model';
 import { fromParserKey } from './tag';
@@ -122,16 +122,6 @@ export function parseFile(input: Uint8Array, fileName: string): ParsedFile {
     transferSyntax: ts,
     warnings,
   };
-}
-
-function hasDicmPrefix(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 132 &&
-    bytes[128] === 0x44 &&
-    bytes[129] === 0x49 &&
-    bytes[130] === 0x43 &&
-    bytes[131] === 0x4d
-  );
 }
 
 /** dicom-parser asks for the VR of each implicit element; unknown and private ones it detects itself. */

@@ -5,7 +5,7 @@ import { VeilError, type VeilErrorData } from '../errors';
 import { decodeText, parseSpecificCharacterSet } from './charset';
 import { inflateDataset } from './deflate';
 import { implicitVr } from './dictionary';
-import { sniffRawTransferSyntax } from './sniff';
+import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
 import { fromParserKey, toParserKey } from './tag';
 import { EXPLICIT_VR_LE, transferSyntax } from './transferSyntax';
 import { latin1 } from './charsetTables';
@@ -114,7 +114,7 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
   const more = () =>
     new VeilError('TRUNCATED', 'the header runs past the bytes read so far', { fileName });
   let bytes = input;
-  if (!hasDicm(bytes) && bytes.length >= 8 && bytes[0] === 0x02 && bytes[1] === 0x00) {
+  if (!hasDicmPrefix(bytes) && bytes.length >= 8 && bytes[0] === 0x02 && bytes[1] === 0x00) {
     // A meta group with no preamble (parse.ts reads such files the same way).
     bytes = new Uint8Array(input.length + 132);
     bytes.set([0x44, 0x49, 0x43, 0x4d], 128);
@@ -123,7 +123,7 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
 
   let datasetOffset = 0;
   let tsUid: string | undefined;
-  if (hasDicm(bytes)) {
+  if (hasDicmPrefix(bytes)) {
     const meta = readMeta(bytes);
     if (meta === undefined) {
       if (isPrefix) throw more();
@@ -255,16 +255,6 @@ export function isInstanceSummary(
   value: InstanceSummary | VeilErrorData,
 ): value is InstanceSummary {
   return !('code' in value);
-}
-
-function hasDicm(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 132 &&
-    bytes[128] === 0x44 &&
-    bytes[129] === 0x49 &&
-    bytes[130] === 0x43 &&
-    bytes[131] === 0x4d
-  );
 }
 
 /**

@@ -36,3 +36,14 @@ function implicitLooksSane(bytes: Uint8Array, offset: number): string | undefine
   if (length === 0xffffffff || offset + 8 + length <= bytes.length) return IMPLICIT_VR_LE;
   return undefined;
 }
+
+/** A Part 10 file: 128-byte preamble, then `DICM`. */
+export function hasDicmPrefix(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 132 &&
+    bytes[128] === 0x44 &&
+    bytes[129] === 0x49 &&
+    bytes[130] === 0x43 &&
+    bytes[131] === 0x4d
+  );
+}
