@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test, expect, type Page } from '@playwright/test';
 import { build, preview, type PreviewServer } from 'vite';
+import { HARNESS_PORT } from './support/origin';
 
 /**
  * The image preview in the real Chromium, under the app's CSP, from a production build of a small
@@ -10,9 +11,9 @@ import { build, preview, type PreviewServer } from 'vite';
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT_DIR = `${ROOT}test-results/preview-test-dist`;
+const OUT_DIR = `${ROOT}test-results/preview-test-dist-${HARNESS_PORT}`;
 const SCREENS = `${ROOT}test-results/screens`;
-const PORT = 4174;
+const PORT = HARNESS_PORT;
 const ORIGIN = `http://localhost:${PORT}`;
 const fixture = (name: string): string => `${ROOT}test/fixtures/pydicom/${name}`;
 

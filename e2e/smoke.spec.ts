@@ -1,9 +1,10 @@
 import { test, expect } from '@playwright/test';
+import { APP_ORIGIN } from './support/origin';
 
 test('the app page loads from its own origin under a Content-Security-Policy', async ({ page }) => {
   const foreign: string[] = [];
   page.on('request', (request) => {
-    if (new URL(request.url()).origin !== 'http://localhost:4173') foreign.push(request.url());
+    if (new URL(request.url()).origin !== APP_ORIGIN) foreign.push(request.url());
   });
   const response = await page.goto('/');
   expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");

@@ -10,6 +10,7 @@ import { dciodvfy, hasDciodvfy, normaliseValidatorLine } from '../test/support/d
 import { makePhiFile } from '../test/support/phiCanaries';
 import { TS } from '../test/support/transferSyntax';
 import { expect, test } from './fixtures';
+import { APP_ORIGIN } from './support/origin';
 
 /**
  * The whole path of the issue, as a person takes it: a folder of studies (with a zip and a file
@@ -87,7 +88,7 @@ test('open a folder, preview, de-identify, review the diff and export a clean zi
   test.setTimeout(120_000);
   const foreign: string[] = [];
   page.on('request', (request) => {
-    if (!request.url().startsWith('http://localhost:4173/') && !request.url().startsWith('blob:')) {
+    if (!request.url().startsWith(`${APP_ORIGIN}/`) && !request.url().startsWith('blob:')) {
       foreign.push(request.url());
     }
   });
