@@ -1,9 +1,10 @@
 // Contender `veil-engine`: Veil's core over a folder in one Node thread, the way `copy.mjs` copies
 // it: read a file, de-identify it (basic profile, UIDs remapped, counts only), write it. No report,
 // no hashing, no worker threads: the engine itself, against the same I/O as the floor.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ReusableReader } from '../../src/cli/reusableReader';
+import { writePartsSync } from '../../src/cli/writeParts';
 import { deidentify } from '../../src/core/deid/deidentify';
 import { buildPlan } from '../../src/core/deid/plan';
 import { defaultProfile } from '../../src/core/deid/profile';
@@ -32,6 +33,6 @@ for (const rel of listFiles(input)) {
   }
   const target = join(output, rel);
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, result.bytes);
+  writePartsSync(target, result.parts, 'w');
 }
 process.exit(failed > 0 ? 1 : 0);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deidentify } from '../core/deid/deidentify';
 import type { Plan } from '../core/deid/plan';
@@ -10,6 +10,7 @@ import { describeFsError } from './keyFile';
 import type { FileOutcome } from './protocol';
 import { ReusableReader } from './reusableReader';
 import { splitRelative } from './walk';
+import { writePartsSync } from './writeParts';
 
 export interface FileEnv {
   readonly inputRoot: string;
@@ -26,6 +27,12 @@ export const outputPathOf = (outputRoot: string, relativePath: string): string =
   join(outputRoot, ...splitRelative(relativePath));
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+function sha256Parts(parts: readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+}
 
 /**
  * Reads one file, de-identifies it and writes the result under the same relative path. Fail
@@ -80,7 +87,8 @@ export function processFile(relativePath: string, env: FileEnv): FileOutcome {
   const partial = `${target}${PARTIAL_SUFFIX}`;
   try {
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(partial, result.bytes, { flag: 'wx' });
+    // The parts share the reader's buffer: written (and hashed, below) before the next read.
+    writePartsSync(partial, result.parts, 'wx');
     renameSync(partial, target);
   } catch (error) {
     rmSync(partial, { force: true });
@@ -100,9 +108,9 @@ export function processFile(relativePath: string, env: FileEnv): FileOutcome {
     relativePath,
     outputPath: relativePath,
     inputBytes,
-    outputBytes: result.bytes.byteLength,
+    outputBytes: result.size,
     inputSha256,
-    outputSha256: sha256(result.bytes),
+    outputSha256: sha256Parts(result.parts),
     counts: result.counts,
     warnings: result.warnings.map((w) => ({
       code: w.code,

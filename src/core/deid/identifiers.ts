@@ -61,9 +61,25 @@ export function gatherIdentifiers(file: ParsedFile, options: readonly OptionName
     }
   }
   const values = [...found].sort((a, b) => b.length - a.length);
-  const pattern =
-    values.length > 0 ? new RegExp(values.map(escapeRegExp).join('|'), 'gi') : undefined;
-  return { values, pattern };
+  return { values, pattern: patternFor(values) };
+}
+
+/**
+ * Compiled patterns by their values: the files of one patient share them, and compiling a pattern
+ * of a few dozen alternatives costs more than the rest of the gathering.
+ */
+const patterns = new Map<string, RegExp>();
+
+function patternFor(values: readonly string[]): RegExp | undefined {
+  if (values.length === 0) return undefined;
+  const key = values.join('\u0000');
+  let pattern = patterns.get(key);
+  if (pattern === undefined) {
+    pattern = new RegExp(values.map(escapeRegExp).join('|'), 'gi');
+    if (patterns.size >= 256) patterns.clear();
+    patterns.set(key, pattern);
+  }
+  return pattern;
 }
 
 function textOf(file: ParsedFile, dataset: ParsedDataset, tag: number): string | undefined {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { KeyedDeriver } from './keyed';
 
@@ -5,6 +6,24 @@ const keyA = new Uint8Array(32).fill(7);
 const keyB = new Uint8Array(32).fill(8);
 
 describe('keyed derivations', () => {
+  it('computes HMAC-SHA-256 exactly as OpenSSL (node:crypto) does, for short, block-sized and long keys', () => {
+    const keys = [
+      keyA,
+      new Uint8Array(64).fill(0xa5),
+      Uint8Array.from({ length: 131 }, (_, i) => i),
+    ];
+    const messages = ['', '1.2.3.4', 'id:PAT001', 'Ünïcødé ^ 名前', 'x'.repeat(200)];
+    for (const key of keys) {
+      const deriver = new KeyedDeriver(key);
+      for (const message of messages) {
+        const expected = createHmac('sha256', key)
+          .update(`veil:uid\u0000${message}`, 'utf8')
+          .digest();
+        expect(Buffer.from(deriver.mac('uid', message)).equals(expected)).toBe(true);
+      }
+    }
+  });
+
   it('makes valid 2.25 UIDs of at most 64 characters, the same for the same key and input', () => {
     const a = new KeyedDeriver(keyA);
     const uid = a.uid('1.2.840.113619.2.55.3.604688119.969.1268071029.320');

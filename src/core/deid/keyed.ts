@@ -1,4 +1,3 @@
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
 /**
@@ -8,19 +7,16 @@ import { sha256 } from '@noble/hashes/sha2.js';
  * confirmed (unlike the unkeyed hashing some tools use).
  */
 export class KeyedDeriver {
-  private readonly base: ReturnType<typeof hmac.create>;
+  private readonly hmac: Hmac;
   private readonly encoder = new TextEncoder();
   private readonly uidCache = new Map<string, string>();
 
   constructor(keyBytes: Uint8Array) {
-    this.base = hmac.create(sha256, keyBytes);
+    this.hmac = new Hmac(keyBytes);
   }
 
   mac(domain: string, message: string): Uint8Array {
-    const h = this.base.clone();
-    h.update(this.encoder.encode(`veil:${domain}\u0000`));
-    h.update(this.encoder.encode(message));
-    return h.digest();
+    return this.hmac.digest(this.encoder.encode(`veil:${domain}\u0000${message}`));
   }
 
   /**
@@ -73,6 +69,36 @@ export class KeyedDeriver {
       b.toString(16).padStart(2, '0'),
     ).join('');
     return hex.slice(0, Math.max(1, Math.min(length, hex.length))).toUpperCase();
+  }
+}
+
+const BLOCK = 64;
+
+/**
+ * HMAC-SHA-256 (RFC 2104) over one-shot SHA-256 calls: the padded keys are made once, and each MAC
+ * hashes `ipad ‖ message`, then `opad ‖ inner`. Cloning a keyed hash state per message (as a
+ * generic HMAC object does) cost more than the two hashes themselves; a batch makes one per file.
+ */
+class Hmac {
+  private readonly inner: Uint8Array;
+  private readonly outer = new Uint8Array(BLOCK + 32);
+
+  constructor(key: Uint8Array) {
+    const block = new Uint8Array(BLOCK);
+    block.set(key.length > BLOCK ? sha256(key) : key);
+    this.inner = new Uint8Array(BLOCK);
+    for (let i = 0; i < BLOCK; i++) {
+      this.inner[i] = block[i]! ^ 0x36;
+      this.outer[i] = block[i]! ^ 0x5c;
+    }
+  }
+
+  digest(message: Uint8Array): Uint8Array {
+    const first = new Uint8Array(BLOCK + message.length);
+    first.set(this.inner);
+    first.set(message, BLOCK);
+    this.outer.set(sha256(first), BLOCK);
+    return sha256(this.outer);
   }
 }
 

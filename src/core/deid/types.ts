@@ -48,6 +48,15 @@ export type ChangeCounts = Readonly<Record<ChangeKind, number>>;
 export interface DeidSuccess {
   readonly ok: true;
   readonly fileName: string;
+  /**
+   * The output in order, as parts: new headers and values, and views of the input for everything
+   * copied (pixel data above all). Write or hash them in turn; the views share the input's memory,
+   * so use them before the input buffer is reused.
+   */
+  readonly parts: readonly Uint8Array[];
+  /** Total length of `parts`. */
+  readonly size: number;
+  /** The output as one array, joined on first use (a copy of every byte: prefer `parts`). */
   readonly bytes: Uint8Array;
   readonly changes: readonly Change[];
   readonly counts: ChangeCounts;

@@ -35,10 +35,16 @@ export function textDecoder(label: string): TextDecoder {
  * Node decodes as true Latin-1: by hand, both platforms agree and no byte is ever lost.
  */
 export function latin1(bytes: Uint8Array): string {
+  // Most values are a few bytes (codes, dates, UIDs): a plain loop beats building argument lists.
+  if (bytes.length <= 64) {
+    let text = '';
+    for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
+    return text;
+  }
   let text = '';
   // fromCharCode takes arguments: chunk so a long UT value does not overflow the call stack.
   for (let at = 0; at < bytes.length; at += 8192) {
-    text += String.fromCharCode(...bytes.subarray(at, at + 8192));
+    text += String.fromCharCode.apply(null, bytes.subarray(at, at + 8192) as unknown as number[]);
   }
   return text;
 }

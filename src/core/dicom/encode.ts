@@ -17,25 +17,62 @@ export const UNDEFINED_LENGTH = 0xffffffff;
 /** Chunks of output collected in order, concatenated once at the end. */
 export class Chunks {
   readonly parts: Uint8Array[] = [];
+  /**
+   * Indexes into `parts` of opaque parts: the bulk of a binary value copied untouched (pixel data),
+   * which no reader of the structure ever looks into. See `structuralCopy`.
+   */
+  readonly opaque: number[] = [];
   size = 0;
-  push(part: Uint8Array): void {
+  push(part: Uint8Array, opaque = false): void {
     if (part.length === 0) return;
+    if (opaque) this.opaque.push(this.parts.length);
     this.parts.push(part);
     this.size += part.length;
   }
   append(other: Chunks): void {
+    const base = this.parts.length;
+    for (const index of other.opaque) this.opaque.push(base + index);
     for (const part of other.parts) this.parts.push(part);
     this.size += other.size;
   }
   concat(): Uint8Array {
-    const out = new Uint8Array(this.size);
+    return joinParts(this.parts, this.size);
+  }
+  /**
+   * The output without its opaque parts: every header, length, delimiter and text value in place,
+   * at its offset, for a reader to check; the opaque ranges hold whatever was there. Valid until
+   * the next call (it is one shared array). Pages never written stay unmapped, so a 100 MB
+   * multi-frame costs only the pages its headers fall on.
+   */
+  structuralCopy(): Uint8Array {
+    // One scratch array, reused: a fresh one per file would be zeroed and collected every time.
+    // What a previous file left in the opaque ranges is never read (see above) nor written out.
+    if (scratch.length < this.size)
+      scratch = new Uint8Array(Math.max(this.size, scratch.length * 2));
+    const out = scratch.subarray(0, this.size);
     let at = 0;
-    for (const part of this.parts) {
-      out.set(part, at);
+    let next = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      const part = this.parts[i]!;
+      if (this.opaque[next] === i) next += 1;
+      else out.set(part, at);
       at += part.length;
     }
     return out;
   }
+}
+
+let scratch = new Uint8Array(0);
+
+export function joinParts(parts: readonly Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1 && parts[0]!.length === size) return parts[0]!.slice();
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 function writeUint16(view: DataView, at: number, value: number, le: boolean): void {

@@ -150,17 +150,13 @@ function normalizeElement(
     end = valueOffset + element.length;
     checkWithin(end, ctx, tag, start);
   }
-  const parsed: ParsedElement = {
-    tag,
-    vr,
-    start,
-    valueOffset,
-    length: undefinedLength && !encapsulated ? end - 8 - valueOffset : element.length,
-    end,
-    undefinedLength,
-    ...(items ? { items } : {}),
-    ...(encapsulated ? { encapsulated } : {}),
-  };
+  const length = undefinedLength && !encapsulated ? end - 8 - valueOffset : element.length;
+  // One literal per shape (no spreads): this runs for every element of every parse.
+  if (items) return { tag, vr, start, valueOffset, length, end, undefinedLength, items };
+  if (encapsulated) {
+    return { tag, vr, start, valueOffset, length, end, undefinedLength, encapsulated };
+  }
+  const parsed: ParsedElement = { tag, vr, start, valueOffset, length, end, undefinedLength };
   return parsed;
 }
 

@@ -16,12 +16,34 @@ export const isGroupLengthTag = (tag: Tag): boolean => elementOf(tag) === 0;
 
 const hex4 = (n: number): string => n.toString(16).toUpperCase().padStart(4, '0');
 
+/** Formatted tags, kept: a batch meets the same few hundred tags in every file. */
+const formatted = new Map<Tag, string>();
+
 /** `(0010,0010)` */
-export const formatTag = (tag: Tag): string => `(${hex4(groupOf(tag))},${hex4(elementOf(tag))})`;
+export function formatTag(tag: Tag): string {
+  let text = formatted.get(tag);
+  if (text === undefined) {
+    text = `(${hex4(groupOf(tag))},${hex4(elementOf(tag))})`;
+    // Hostile files can hold millions of distinct private tags: bound the cache, never the tags.
+    if (formatted.size >= 65_536) formatted.clear();
+    formatted.set(tag, text);
+  }
+  return text;
+}
 
 /** dicom-parser keys elements as `x00100010`. */
 export const toParserKey = (tag: Tag): string => `x${tag.toString(16).padStart(8, '0')}`;
-export const fromParserKey = (key: string): Tag => parseInt(key.slice(1), 16) >>> 0;
+/** Reads the 8 hex digits by hand: every element of every parse goes through here. */
+export function fromParserKey(key: string): Tag {
+  let tag = 0;
+  for (let i = 1; i < 9; i++) {
+    const c = key.charCodeAt(i);
+    const digit = c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
+    if (digit < 0 || digit > 15 || Number.isNaN(c)) return parseInt(key.slice(1), 16) >>> 0;
+    tag = tag * 16 + digit;
+  }
+  return tag >>> 0;
+}
 
 const TAG_FORMS = [
   /^\(([0-9a-f]{4}),([0-9a-f]{4})\)$/i,

@@ -52,6 +52,11 @@ export interface WriteOptions {
 }
 
 export function writeFile(file: ParsedFile, patch: Patch, options: WriteOptions = {}): Uint8Array {
+  return writeParts(file, patch, options).concat();
+}
+
+/** The written file as parts (see Chunks): nothing copied that the input already holds. */
+export function writeParts(file: ParsedFile, patch: Patch, options: WriteOptions = {}): Chunks {
   const out = new Chunks();
   const { bytes } = file;
   const writeMeta = options.meta !== undefined;
@@ -68,7 +73,24 @@ export function writeFile(file: ParsedFile, patch: Patch, options: WriteOptions 
   const dataset = writer.dataset(file.dataset, encoding);
   if (ts.deflated) out.push(deflateDataset(dataset.concat()));
   else out.append(dataset);
-  return out.concat();
+  return out;
+}
+
+/** Binary VRs whose values nothing interprets as structure or text. */
+const BULK_VRS = new Set(['OB', 'OW', 'OF', 'OD', 'OL', 'OV']);
+/** Below this a value is copied with its neighbours; above it, kept apart as an opaque part. */
+const BULK_MIN = 4096;
+/** Value bytes kept with the header: an implicit VR reader peeks at them for an item tag. */
+const BULK_LEAD = 8;
+
+function isBulk(element: ParsedElement): boolean {
+  return (
+    element.length >= BULK_MIN &&
+    !element.items &&
+    !element.encapsulated &&
+    !element.undefinedLength &&
+    BULK_VRS.has(element.vr)
+  );
 }
 
 function preambleWithPrefix(): Uint8Array {
@@ -169,6 +191,12 @@ class DatasetWriter {
       const nestedDirty = element.items?.some((item) => this.isDirty(item.dataset)) ?? false;
       if (!elementPatch && !nestedDirty) {
         if (runStart < 0) runStart = element.start;
+        if (isBulk(element)) {
+          runEnd = element.valueOffset + BULK_LEAD;
+          flush();
+          out.push(this.bytes.subarray(runEnd, element.end), true);
+          continue;
+        }
         runEnd = element.end;
         continue;
       }
