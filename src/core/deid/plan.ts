@@ -175,8 +175,29 @@ function customOp(rule: CustomRule, index: number, problems: string[]): PlanOp |
   }
 }
 
+/**
+ * Rules by numeric tag, per plan: the plan stays plain data (it is posted to workers), and this
+ * lookup, made for every element of every file, costs no string key.
+ */
+const resolvedRules = new WeakMap<Plan, Map<Tag, PlanRule | null>>();
+
 /** The rule for a standard (even-group) tag, repeating groups included; undefined if not listed. */
 export function ruleForStandardTag(plan: Plan, tag: Tag): PlanRule | undefined {
+  let rules = resolvedRules.get(plan);
+  if (!rules) {
+    rules = new Map();
+    resolvedRules.set(plan, rules);
+  }
+  const known = rules.get(tag);
+  if (known !== undefined) return known ?? undefined;
+  const rule = lookupRule(plan, tag);
+  // Bounded: a hostile file can name millions of distinct (unlisted) tags.
+  if (rules.size >= 65_536) rules.clear();
+  rules.set(tag, rule ?? null);
+  return rule;
+}
+
+function lookupRule(plan: Plan, tag: Tag): PlanRule | undefined {
   const exact = plan.byTag[String(tag)];
   if (exact) return exact;
   const row = rowForTag(tag);

@@ -20,14 +20,27 @@ export function readString(bytes: Uint8Array, element: ParsedElement): string {
 
 /** Strips the padding a string VR may carry: trailing spaces (and NUL for UI and sloppy writers). */
 export function trimPadding(text: string): string {
-  return text.replace(/[\0 ]+$/, '');
+  let end = text.length;
+  while (end > 0 && isPad(text.charCodeAt(end - 1))) end -= 1;
+  return end === text.length ? text : text.slice(0, end);
 }
+
+const isPad = (code: number): boolean => code === 0x20 || code === 0;
 
 /** The values of a multi-valued ASCII string, padding removed. */
 export function readStringValues(bytes: Uint8Array, element: ParsedElement): string[] {
-  return trimPadding(readString(bytes, element))
-    .split('\\')
-    .map((v) => v.replace(/^[ ]+|[\0 ]+$/g, ''));
+  const text = trimPadding(readString(bytes, element));
+  if (text.indexOf('\\') < 0) return [trimValue(text)];
+  return text.split('\\').map(trimValue);
+}
+
+/** Leading spaces and trailing spaces or NULs of one value (hand-written: it runs per value). */
+function trimValue(value: string): string {
+  let start = 0;
+  while (start < value.length && value.charCodeAt(start) === 0x20) start += 1;
+  let end = value.length;
+  while (end > start && isPad(value.charCodeAt(end - 1))) end -= 1;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 export function parseCharacterSets(bytes: Uint8Array, element: ParsedElement): string[] {
