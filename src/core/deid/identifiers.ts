@@ -19,8 +19,8 @@ const DEVICE = [0x00081010, 0x00181000];
 export interface Identifiers {
   /** Distinct values (and name components) of at least 3 characters, longest first. */
   readonly values: readonly string[];
-  /** All of them in one case-insensitive pattern (longest first, so a name beats its parts). */
-  readonly pattern: RegExp | undefined;
+  /** The same, lower-cased: what `cleanText` looks for (longest first, so a name beats its parts). */
+  readonly needles: readonly string[];
 }
 
 export function gatherIdentifiers(file: ParsedFile, options: readonly OptionName[]): Identifiers {
@@ -61,25 +61,7 @@ export function gatherIdentifiers(file: ParsedFile, options: readonly OptionName
     }
   }
   const values = [...found].sort((a, b) => b.length - a.length);
-  return { values, pattern: patternFor(values) };
-}
-
-/**
- * Compiled patterns by their values: the files of one patient share them, and compiling a pattern
- * of a few dozen alternatives costs more than the rest of the gathering.
- */
-const patterns = new Map<string, RegExp>();
-
-function patternFor(values: readonly string[]): RegExp | undefined {
-  if (values.length === 0) return undefined;
-  const key = values.join('\u0000');
-  let pattern = patterns.get(key);
-  if (pattern === undefined) {
-    pattern = new RegExp(values.map(escapeRegExp).join('|'), 'gi');
-    if (patterns.size >= 256) patterns.clear();
-    patterns.set(key, pattern);
-  }
-  return pattern;
+  return { values, needles: values.map((v) => v.toLowerCase()) };
 }
 
 function textOf(file: ParsedFile, dataset: ParsedDataset, tag: number): string | undefined {
@@ -95,8 +77,40 @@ const REDACTED = '***';
  * (record numbers, phone numbers, dates written as digits) is replaced by `***`.
  */
 export function cleanText(text: string, identifiers: Identifiers): string {
-  const out = identifiers.pattern ? text.replace(identifiers.pattern, REDACTED) : text;
-  return out.replace(/\d{6,}/g, REDACTED);
+  return redactIdentifiers(text, identifiers.needles).replace(/\d{6,}/g, REDACTED);
+}
+
+/**
+ * Left to right, the longest needle that starts at each position is replaced, as a regular
+ * expression alternation of the needles (longest first, case-insensitive) would do; but no pattern
+ * is compiled per patient, and a value that holds none of the needles costs one indexOf each.
+ */
+function redactIdentifiers(text: string, needles: readonly string[]): string {
+  if (needles.length === 0) return text;
+  const lower = text.toLowerCase();
+  // Lower-casing that changes the length (a few non-Latin letters) would misplace the matches:
+  // such text goes through the equivalent pattern instead.
+  if (lower.length !== text.length) return text.replace(patternOf(needles), REDACTED);
+  const present = needles.filter((needle) => lower.includes(needle));
+  if (present.length === 0) return text;
+  let out = '';
+  let copied = 0;
+  let at = 0;
+  while (at < lower.length) {
+    const hit = present.find((needle) => lower.startsWith(needle, at));
+    if (hit === undefined) {
+      at += 1;
+      continue;
+    }
+    out += text.slice(copied, at) + REDACTED;
+    at += hit.length;
+    copied = at;
+  }
+  return out + text.slice(copied);
+}
+
+function patternOf(needles: readonly string[]): RegExp {
+  return new RegExp(needles.map(escapeRegExp).join('|'), 'gi');
 }
 
 function escapeRegExp(text: string): string {
