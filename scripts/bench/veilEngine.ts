@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ReusableReader } from '../../src/cli/reusableReader';
-import { writePartsSync } from '../../src/cli/writeParts';
+import { coalesceParts, writePartsSync } from '../../src/cli/writeParts';
 import { deidentify } from '../../src/core/deid/deidentify';
 import { buildPlan } from '../../src/core/deid/plan';
 import { defaultProfile } from '../../src/core/deid/profile';
@@ -33,6 +33,6 @@ for (const rel of listFiles(input)) {
   }
   const target = join(output, rel);
   mkdirSync(dirname(target), { recursive: true });
-  writePartsSync(target, result.parts, 'w');
+  writePartsSync(target, coalesceParts(result.parts), 'w');
 }
 process.exit(failed > 0 ? 1 : 0);

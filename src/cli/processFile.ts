@@ -10,7 +10,7 @@ import { describeFsError } from './keyFile';
 import type { FileOutcome } from './protocol';
 import { ReusableReader } from './reusableReader';
 import { splitRelative } from './walk';
-import { writePartsSync } from './writeParts';
+import { coalesceParts, writePartsSync } from './writeParts';
 
 export interface FileEnv {
   readonly inputRoot: string;
@@ -83,12 +83,13 @@ export function processFile(relativePath: string, env: FileEnv): FileOutcome {
     };
   }
 
+  const parts = coalesceParts(result.parts);
   const target = outputPathOf(env.outputRoot, relativePath);
   const partial = `${target}${PARTIAL_SUFFIX}`;
   try {
     mkdirSync(dirname(target), { recursive: true });
     // The parts share the reader's buffer: written (and hashed, below) before the next read.
-    writePartsSync(partial, result.parts, 'wx');
+    writePartsSync(partial, parts, 'wx');
     renameSync(partial, target);
   } catch (error) {
     rmSync(partial, { force: true });
@@ -110,7 +111,7 @@ export function processFile(relativePath: string, env: FileEnv): FileOutcome {
     inputBytes,
     outputBytes: result.size,
     inputSha256,
-    outputSha256: sha256Parts(result.parts),
+    outputSha256: sha256Parts(parts),
     counts: result.counts,
     warnings: result.warnings.map((w) => ({
       code: w.code,

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writePartsSync } from './writeParts';
+import { coalesceParts, writePartsSync } from './writeParts';
 
 const dir = mkdtempSync(join(tmpdir(), 'veil-parts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,5 +27,22 @@ describe('writePartsSync', () => {
     writePartsSync(path, [Uint8Array.of(1)]);
     expect(() => writePartsSync(path, [Uint8Array.of(2)])).toThrow(/EEXIST/);
     expect([...readFileSync(path)]).toEqual([1]);
+  });
+});
+
+describe('coalesceParts', () => {
+  it('keeps the bytes and their order, gathering small parts and passing large ones through', () => {
+    const large = new Uint8Array(200 * 1024).fill(9);
+    const parts = [
+      Uint8Array.of(1, 2),
+      Uint8Array.of(3),
+      large,
+      Uint8Array.of(4),
+      new Uint8Array(0),
+    ];
+    const out = coalesceParts(parts);
+    expect(out.length).toBe(3);
+    expect(out[1]).toBe(large);
+    expect(Buffer.concat(out).equals(Buffer.concat(parts))).toBe(true);
   });
 });

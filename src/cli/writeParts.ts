@@ -2,6 +2,37 @@ import { closeSync, openSync, writeSync, writevSync } from 'node:fs';
 
 /** Well under every platform's IOV_MAX (1024 on Linux). */
 const BATCH = 512;
+/** Parts at least this long are handed to the kernel as they are; smaller ones are gathered. */
+const LARGE = 64 * 1024;
+
+let scratch = new Uint8Array(64 * 1024);
+
+/**
+ * An output's parts with every run of small ones (headers, new values) copied side by side into
+ * one shared buffer: a few large pieces instead of hundreds of tiny ones, which also spares Node
+ * from giving each tiny array a buffer of its own when it reads it. The large parts (pixel data,
+ * views of the input) are not copied. Valid until the next call.
+ */
+export function coalesceParts(parts: readonly Uint8Array[]): Uint8Array[] {
+  let small = 0;
+  for (const part of parts) if (part.length < LARGE) small += part.length;
+  if (scratch.length < small) scratch = new Uint8Array(Math.max(small, scratch.length * 2));
+  const out: Uint8Array[] = [];
+  let start = 0;
+  let at = 0;
+  for (const part of parts) {
+    if (part.length < LARGE) {
+      scratch.set(part, at);
+      at += part.length;
+      continue;
+    }
+    if (at > start) out.push(scratch.subarray(start, at));
+    start = at;
+    out.push(part);
+  }
+  if (at > start) out.push(scratch.subarray(start, at));
+  return out;
+}
 
 /**
  * Writes an output given as parts (see DeidSuccess.parts) to a new file with `writev`: the pixel

@@ -75,8 +75,15 @@ export function joinParts(parts: readonly Uint8Array[], size: number): Uint8Arra
   return out;
 }
 
-function writeUint16(view: DataView, at: number, value: number, le: boolean): void {
-  view.setUint16(at, value, le);
+// Headers are written byte by byte, never through a DataView: a small typed array whose `.buffer`
+// is never touched stays on V8's heap, so a file's hundred headers cost no external allocations.
+function put16(out: Uint8Array, at: number, value: number, le: boolean): void {
+  out[at + (le ? 0 : 1)] = value & 0xff;
+  out[at + (le ? 1 : 0)] = (value >>> 8) & 0xff;
+}
+
+function put32(out: Uint8Array, at: number, value: number, le: boolean): void {
+  for (let i = 0; i < 4; i++) out[at + (le ? i : 3 - i)] = (value >>> (8 * i)) & 0xff;
 }
 
 /** Element header: tag, VR and length in the encoding's layout. */
@@ -84,21 +91,19 @@ export function encodeHeader(tag: Tag, vr: string, length: number, encoding: Enc
   const le = encoding.littleEndian;
   if (!encoding.explicitVr) {
     const out = new Uint8Array(8);
-    const view = new DataView(out.buffer);
-    writeUint16(view, 0, tag >>> 16, le);
-    writeUint16(view, 2, tag & 0xffff, le);
-    view.setUint32(4, length, le);
+    put16(out, 0, tag >>> 16, le);
+    put16(out, 2, tag & 0xffff, le);
+    put32(out, 4, length, le);
     return out;
   }
   const long = hasLongHeader(vr);
   const out = new Uint8Array(long ? 12 : 8);
-  const view = new DataView(out.buffer);
-  writeUint16(view, 0, tag >>> 16, le);
-  writeUint16(view, 2, tag & 0xffff, le);
+  put16(out, 0, tag >>> 16, le);
+  put16(out, 2, tag & 0xffff, le);
   out[4] = vr.charCodeAt(0);
   out[5] = vr.charCodeAt(1);
   if (long) {
-    view.setUint32(8, length, le);
+    put32(out, 8, length, le);
   } else {
     if (length > 0xfffe) {
       throw new VeilError(
@@ -106,7 +111,7 @@ export function encodeHeader(tag: Tag, vr: string, length: number, encoding: Enc
         `a ${vr} value of ${formatTag(tag)} is too long for its VR`,
       );
     }
-    writeUint16(view, 6, length, le);
+    put16(out, 6, length, le);
   }
   return out;
 }
@@ -114,10 +119,16 @@ export function encodeHeader(tag: Tag, vr: string, length: number, encoding: Enc
 /** Item, item delimitation and sequence delimitation headers (FFFE group), 8 bytes each. */
 export function encodeItemTag(tag: Tag, length: number, littleEndian: boolean): Uint8Array {
   const out = new Uint8Array(8);
-  const view = new DataView(out.buffer);
-  writeUint16(view, 0, tag >>> 16, littleEndian);
-  writeUint16(view, 2, tag & 0xffff, littleEndian);
-  view.setUint32(4, length, littleEndian);
+  put16(out, 0, tag >>> 16, littleEndian);
+  put16(out, 2, tag & 0xffff, littleEndian);
+  put32(out, 4, length, littleEndian);
+  return out;
+}
+
+/** A 32-bit unsigned number (a group length) in little endian. */
+export function encodeUint32Le(value: number): Uint8Array {
+  const out = new Uint8Array(4);
+  put32(out, 0, value, true);
   return out;
 }
 

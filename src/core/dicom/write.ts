@@ -6,6 +6,7 @@ import {
   UNDEFINED_LENGTH,
   encodeHeader,
   encodeItemTag,
+  encodeUint32Le,
   type Encoding,
 } from './encode';
 import type { ParsedDataset, ParsedElement, ParsedFile, ParsedItem } from './model';
@@ -106,10 +107,8 @@ function encodeMeta(elements: readonly NewElement[]): Chunks {
     body.append(encodeNewElement(element, EXPLICIT_LE));
   }
   const out = new Chunks();
-  const length = new Uint8Array(4);
-  new DataView(length.buffer).setUint32(0, body.size, true);
   out.push(encodeHeader(0x00020000, 'UL', 4, EXPLICIT_LE));
-  out.push(length);
+  out.push(encodeUint32Le(body.size));
   out.append(body);
   return out;
 }
