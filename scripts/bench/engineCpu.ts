@@ -1,6 +1,6 @@
-// The engine's own CPU time, without file I/O: every file of a folder held in memory, de-identified
-// `--rounds` times in one thread. Prints the median per-file time of each round's total; pair it
-// with `node --cpu-prof` to see where the time goes.
+// `npm run bench:cpu` (once `npm run bench` has made the data): the engine's own CPU time, without
+// file I/O. Every file of a folder is held in memory and de-identified `--rounds` times in one
+// thread; prints the cold first round and the median round. Pair it with `node --cpu-prof`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
