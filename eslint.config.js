@@ -133,6 +133,40 @@ export default tseslint.config(
     },
   },
   {
+    // The service worker runs on its own, beside the app and before it: it imports nothing of it.
+    files: ['src/sw/**/*.ts'],
+    languageOptions: { globals: { ...globals.serviceworker } },
+    rules: {
+      'no-restricted-imports': restrict([
+        group(
+          [
+            '**/core/**',
+            '**/ui/**',
+            '**/store/**',
+            '**/worker/**',
+            '**/audit/**',
+            '**/export/**',
+            '**/app/**',
+            '**/cli/**',
+            'react',
+            'zustand',
+            'idb',
+          ],
+          'the service worker is self-contained: it imports only from src/sw',
+        ),
+      ]),
+    },
+  },
+  {
+    // Build-time code (Node): it compiles src/sw by path and never imports the app.
+    files: ['build-plugins/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        group(['**/src/**'], 'build plugins read app sources as files, never import them'),
+      ]),
+    },
+  },
+  {
     files: ['src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict([

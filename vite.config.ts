@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { serviceWorkerPlugin } from './build-plugins/serviceWorkerPlugin';
 
 // Nothing leaves the machine: the same Content-Security-Policy is sent as a header by the
 // dev and preview servers and written as a <meta> tag in index.html (for any static host).
@@ -30,7 +31,12 @@ function contentSecurityPolicyMeta(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicyMeta()],
+  plugins: [
+    react(),
+    contentSecurityPolicyMeta(),
+    // Offline once loaded: sw.js precaches every file of the build (see src/sw/serviceWorker.ts).
+    serviceWorkerPlugin({ entry: 'src/sw/serviceWorker.ts' }),
+  ],
   build: { target: 'es2022', sourcemap: true },
   worker: { format: 'es' },
   server: { headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },

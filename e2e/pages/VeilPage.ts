@@ -38,6 +38,16 @@ export class VeilPage {
     await expect(this.openFiles).toBeVisible();
   }
 
+  /**
+   * Waits until the service worker controls the page. It activates only once every file of the
+   * build is in its cache, so from here the app loads and runs offline.
+   */
+  async offlineReady(): Promise<void> {
+    await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+      timeout: 30_000,
+    });
+  }
+
   /** "Open folder" with the folder chosen. */
   async loadFolder(path: string): Promise<void> {
     await this.page.getByTestId('open-folder-input').setInputFiles(path);

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { createVeilStore, VeilStoreProvider } from '../store';
 import { App } from '../ui/App';
 import { browserDeps } from './deps';
+import './registerServiceWorker';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('Veil: #root element missing from index.html');
