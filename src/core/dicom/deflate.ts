@@ -9,6 +9,19 @@ import { VeilError } from '../errors';
 
 /** Inflating more than this is refused: a deflate bomb must not take the worker's memory. */
 export const MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
+/**
+ * Below the absolute cap, a dataset may inflate to 50× its deflated size, and always to 64 MB.
+ * Real deflated objects (SR, small images) shrink 2–10×; a blank image can shrink a thousandfold,
+ * which the 64 MB floor covers. A bomb (1 MB that claims a GB) is stopped in a fraction of a
+ * second instead of after inflating a gigabyte.
+ */
+const MAX_RATIO = 50;
+const FLOOR = 64 * 1024 * 1024;
+
+/** The most a deflated dataset of `deflatedLength` bytes may inflate to. */
+export function inflateLimit(deflatedLength: number): number {
+  return Math.min(MAX_INFLATED_BYTES, Math.max(FLOOR, deflatedLength * MAX_RATIO));
+}
 
 /**
  * Inflates in a stream and stops as soon as the output passes `limit`, so a deflate bomb is refused
@@ -18,7 +31,7 @@ export function inflateDataset(
   deflated: Uint8Array,
   fileName: string,
   offset: number,
-  limit = MAX_INFLATED_BYTES,
+  limit = inflateLimit(deflated.length),
 ): Uint8Array {
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -34,7 +47,9 @@ export function inflateDataset(
     parts.push(chunk);
   });
   try {
-    const step = 1 << 20;
+    // fflate inflates all of a pushed chunk before it reports any output, and deflate reaches
+    // ~1000:1: pushing 64 KB at a time bounds each report (and the overshoot) to ~64 MB.
+    const step = 1 << 16;
     for (let at = 0; at < deflated.length; at += step) {
       inflater.push(deflated.subarray(at, at + step), at + step >= deflated.length);
     }

@@ -7,7 +7,7 @@ import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
 import { normalizeDataset } from './parseNormalize';
 import type { ParsedDataset, ParsedFile } from './model';
 import { fromParserKey } from './tag';
-import { transferSyntax } from './transferSyntax';
+import { describeTransferSyntax, transferSyntax } from './transferSyntax';
 import { readString } from './values';
 
 /**
@@ -39,6 +39,12 @@ export function parseFile(input: Uint8Array, fileName: string): ParsedFile {
     const header = readMetaHeader(bytes, fileName);
     meta = header.meta;
     datasetOffset = header.end;
+    if (datasetOffset >= bytes.length) {
+      throw new VeilError('TRUNCATED', 'the file ends before its dataset begins', {
+        fileName,
+        offset: bytes.length,
+      });
+    }
     tsUid = header.transferSyntaxUid;
     if (tsUid === undefined) {
       tsUid = sniffRawTransferSyntax(bytes, datasetOffset);
@@ -74,7 +80,7 @@ export function parseFile(input: Uint8Array, fileName: string): ParsedFile {
   if (!ts) {
     throw new VeilError(
       'UNSUPPORTED_TRANSFER_SYNTAX',
-      `transfer syntax ${tsUid.slice(0, 64)} is not supported`,
+      `${describeTransferSyntax(tsUid)} is not supported`,
       { fileName },
     );
   }
@@ -232,7 +238,8 @@ function readMetaHeader(bytes: Uint8Array, fileName: string): MetaHeader {
 const TRUNCATION =
   /eof|overrun|overread|beyond|outside|end of (the )?(buffer|file)|index|maxP ?osition/i;
 
-function parserFailure(error: unknown, fileName: string, offset: number): VeilError {
+/** dicom-parser's failures as coded errors (shared with the header reader). */
+export function parserFailure(error: unknown, fileName: string, offset: number): VeilError {
   if (error instanceof VeilError) return error;
   // parseDicom wraps what it throws as { exception, dataSet }; a stack overflow is TOO_DEEP either way.
   const inner =

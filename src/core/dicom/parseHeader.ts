@@ -7,7 +7,8 @@ import { inflateDataset } from './deflate';
 import { implicitVr } from './dictionary';
 import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
 import { fromParserKey, toParserKey } from './tag';
-import { EXPLICIT_VR_LE, transferSyntax } from './transferSyntax';
+import { parserFailure } from './parse';
+import { describeTransferSyntax, EXPLICIT_VR_LE, transferSyntax } from './transferSyntax';
 import { latin1 } from './charsetTables';
 
 /**
@@ -130,6 +131,10 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
       throw new VeilError('TRUNCATED', 'the file ends inside its meta header', { fileName });
     }
     datasetOffset = meta.end;
+    if (datasetOffset >= bytes.length) {
+      if (isPrefix) throw more();
+      throw new VeilError('TRUNCATED', 'the file ends before its dataset begins', { fileName });
+    }
     tsUid = meta.transferSyntaxUid || sniffRawTransferSyntax(bytes, datasetOffset);
   } else {
     tsUid = sniffRawTransferSyntax(bytes, 0);
@@ -149,7 +154,7 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
   if (!ts) {
     throw new VeilError(
       'UNSUPPORTED_TRANSFER_SYNTAX',
-      `transfer syntax ${tsUid.slice(0, 64)} is not supported`,
+      `${describeTransferSyntax(tsUid)} is not supported`,
       { fileName },
     );
   }
@@ -168,12 +173,10 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
       untilTag: PIXEL_DATA,
       vrCallback: ts.explicitVr ? undefined : vrForImplicit,
     } as DicomParserTypes.ParseDicomOptions);
-  } catch {
+  } catch (error) {
     if (isPrefix) throw more();
-    throw new VeilError('BAD_STRUCTURE', 'the dataset cannot be read', {
-      fileName,
-      offset: datasetOffset,
-    });
+    // The same codes as the full reader: TRUNCATED, TOO_DEEP (a stack overflow) or BAD_STRUCTURE.
+    throw parserFailure(error, fileName, datasetOffset);
   }
   const hasPixelData = dataset.elements[PIXEL_DATA] !== undefined;
   if (isPrefix && !hasPixelData) throw more();

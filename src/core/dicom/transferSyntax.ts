@@ -71,3 +71,14 @@ const BY_UID = new Map(KNOWN.map((t) => [t.uid, t]));
 export function transferSyntax(uid: string): TransferSyntax | undefined {
   return BY_UID.get(uid);
 }
+
+/**
+ * How an unsupported transfer syntax is named in an error: the UID itself when it is one of the
+ * standard's (under the DICOM root), otherwise only that it is not. The field can hold anything,
+ * a patient's name included, and errors quote nothing from a file.
+ */
+export function describeTransferSyntax(uid: string): string {
+  return /^1\.2\.840\.10008(\.\d+)+$/.test(uid) && uid.length <= 64
+    ? `transfer syntax ${uid}`
+    : 'a transfer syntax UID that is not a standard one';
+}
