@@ -23,7 +23,7 @@ import { nestedSequences } from './nesting';
  * from it. Seeds are fixed (VEIL_FUZZ_SEED changes them; VEIL_FUZZ_SCALE multiplies the runs).
  */
 
-const TIME_BOUND_MS = 2000;
+const TIME_BOUND_MS = 5000;
 const SEED = Number(process.env.VEIL_FUZZ_SEED ?? 20260505);
 const SCALE = Number(process.env.VEIL_FUZZ_SCALE ?? 1);
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
