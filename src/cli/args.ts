@@ -17,6 +17,8 @@ export interface DeidentifyArgs {
   readonly pseudonyms?: string;
   readonly jobs?: number;
   readonly report?: string;
+  /** Write files in which the residual-PHI scan found identifying values (they fail otherwise). */
+  readonly acceptResidual?: boolean;
 }
 
 export type HelpTopic = 'deidentify' | 'keygen' | 'audit';
@@ -27,6 +29,8 @@ export type Command =
   | { readonly kind: 'keygen'; readonly file: string }
   | { readonly kind: 'audit-verify'; readonly file: string }
   | DeidentifyArgs;
+
+export const ACCEPT_RESIDUAL = '--accept-residual';
 
 /** Flags that take a value, as in `--jobs 4` or `--jobs=4`. */
 const VALUE_FLAGS = ['--key-file', '--profile', '--preset', '--pseudonyms', '--jobs', '--report'];
@@ -125,7 +129,7 @@ function parseAudit(args: readonly string[]): Command {
 function parseDeidentify(args: readonly string[]): Command {
   const { positionals, values, switches, help } = split(
     args,
-    new Set(OPTION_BY_FLAG.keys()),
+    new Set([...OPTION_BY_FLAG.keys(), ACCEPT_RESIDUAL]),
     VALUE_FLAGS,
   );
   if (help) return { kind: 'help', topic: 'deidentify' };
@@ -161,5 +165,6 @@ function parseDeidentify(args: readonly string[]): Command {
     ...optional('pseudonyms', '--pseudonyms'),
     ...(jobs !== undefined ? { jobs } : {}),
     ...optional('report', '--report'),
+    ...(switches.includes(ACCEPT_RESIDUAL) ? { acceptResidual: true } : {}),
   };
 }

@@ -124,6 +124,7 @@ export async function runDeidentify(args: DeidentifyArgs, io: CliIo): Promise<nu
       ...(table ? { pseudonymTable: table.table } : {}),
       inputRoot: listing.root,
       outputRoot: layout.output,
+      ...(args.acceptResidual ? { acceptResidual: true } : {}),
     },
     jobs: listing.files.map((f) => f.relativePath),
     onOutcome: (outcome) => {

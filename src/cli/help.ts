@@ -74,6 +74,7 @@ ${column('--key-file FILE', `The project key (veil keygen). Without it a new key
 ${column('--pseudonyms FILE.csv', 'Patient pseudonyms from a table with the header original_patient_id,pseudonym_id,pseudonym_name (instead of keyed ones).')}
 ${column('--jobs N', 'Worker threads (default: the number of CPUs).')}
 ${column('--report FILE', 'Where to write the JSON report (default: <out>/veil-report.json).')}
+${column('--accept-residual', 'Write files in which identifying values of the original (names, IDs, birth date, institution, physicians) remain in kept text. Without it such files fail with RESIDUAL_PHI and the report names where the values are (never the values).')}
 
 Presets:
 ${presets.join('\n')}

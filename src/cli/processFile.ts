@@ -18,6 +18,8 @@ export interface FileEnv {
   readonly plan: Plan;
   readonly key: ProjectKey;
   readonly pseudonymTable?: PseudonymTable | undefined;
+  /** Write files with residual-PHI hits (recorded as warnings) instead of failing them. */
+  readonly acceptResidual?: boolean;
 }
 
 /** Suffix of the file an output is written to before it is renamed into place. */
@@ -83,6 +85,29 @@ export function processFile(relativePath: string, env: FileEnv): FileOutcome {
     };
   }
 
+  const residual = result.residual.map((hit) => ({
+    code: 'RESIDUAL_PHI',
+    message: `${hit.keyword || hit.tag} still holds the original's ${hit.kind}`,
+    path: hit.path,
+  }));
+  if (residual.length > 0 && env.acceptResidual !== true) {
+    // Fail closed: nothing is written; the report says where, never what.
+    const where = [...new Set(result.residual.map((hit) => hit.path))];
+    const kinds = [...new Set(result.residual.map((hit) => hit.kind))];
+    return {
+      status: 'failed',
+      relativePath,
+      inputBytes,
+      inputSha256,
+      error: {
+        code: 'RESIDUAL_PHI',
+        message:
+          `identifying values of the original remain (${kinds.join(', ')}) at ` +
+          `${where.slice(0, 8).join(', ')}${where.length > 8 ? ` and ${where.length - 8} more` : ''}; ` +
+          'change the rule for these attributes or pass --accept-residual',
+      },
+    };
+  }
   const parts = coalesceParts(result.parts);
   const target = outputPathOf(env.outputRoot, relativePath);
   const partial = `${target}${PARTIAL_SUFFIX}`;
@@ -113,10 +138,13 @@ export function processFile(relativePath: string, env: FileEnv): FileOutcome {
     inputSha256,
     outputSha256: sha256Parts(parts),
     counts: result.counts,
-    warnings: result.warnings.map((w) => ({
-      code: w.code,
-      message: w.message,
-      ...(w.path !== undefined ? { path: w.path } : {}),
-    })),
+    warnings: [
+      ...result.warnings.map((w) => ({
+        code: w.code,
+        message: w.message,
+        ...(w.path !== undefined ? { path: w.path } : {}),
+      })),
+      ...residual,
+    ],
   };
 }

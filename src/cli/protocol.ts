@@ -13,6 +13,7 @@ export interface WorkerInit {
   readonly pseudonymTable?: PseudonymTable;
   readonly inputRoot: string;
   readonly outputRoot: string;
+  readonly acceptResidual?: boolean;
 }
 
 export interface FileJob {
@@ -20,7 +21,7 @@ export interface FileJob {
 }
 
 /** Error codes of the CLI itself, next to core's VeilErrorCode. */
-export type CliErrorCode = 'READ_FAILED' | 'WRITE_FAILED' | 'WORKER_CRASHED';
+export type CliErrorCode = 'READ_FAILED' | 'WRITE_FAILED' | 'WORKER_CRASHED' | 'RESIDUAL_PHI';
 
 export interface FileError {
   readonly code: VeilErrorCode | CliErrorCode;

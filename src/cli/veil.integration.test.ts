@@ -19,6 +19,8 @@ import { profileHash } from '../core/deid/profile';
 import { parseProjectKey } from '../core/deid/projectKey';
 import type { Profile } from '../core/deid/types';
 import { readWithDcmjs } from '../../test/support/dcmjsReader';
+import { smallFile } from '../../test/support/deid';
+import { TS } from '../../test/support/transferSyntax';
 
 // Runs the built command line (`node bin/veil.mjs`) as a user would, over real pydicom files.
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -269,6 +271,56 @@ describe.skipIf(FIXTURES === undefined)('veil command line', () => {
     expect(run.stderr).toContain('rules[0]');
     expect(run.stderr).toContain('rules[1]');
     expect(existsSync(join(dir, 'out5'))).toBe(false);
+  });
+
+  it('fails a file whose kept text still names the patient, unless --accept-residual', () => {
+    // A custom rule keeps Study Description, which here spells the patient's name.
+    mkdirSync(join(dir, 'residual'), { recursive: true });
+    writeFileSync(
+      join(dir, 'residual/kept.dcm'),
+      smallFile(
+        TS.explicitLE,
+        (b) => {
+          b.str(0x00081030, 'LO', 'Follow-up of Zelda Quimby');
+        },
+        { patientName: 'QUIMBY^ZELDA', patientId: 'PID4711' },
+      ),
+    );
+    writeFileSync(
+      join(dir, 'keep-description.json'),
+      JSON.stringify({
+        format: 'veil-profile',
+        version: 1,
+        rules: [{ tag: 'StudyDescription', action: 'keep' }],
+      }),
+    );
+    const args = ['residual', '--key-file', 'project.key', '--profile', 'keep-description.json'];
+    const blocked = veil('deidentify', args[0]!, 'out-residual-1', ...args.slice(1));
+    expect(blocked.status).toBe(1);
+    expect(existsSync(join(dir, 'out-residual-1/kept.dcm'))).toBe(false);
+    const failed = readReport(join(dir, 'out-residual-1/veil-report.json')).files[0]!;
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'RESIDUAL_PHI' } });
+    expect(failed.error!.message).toContain('(0008,1030)');
+    const accepted = veil(
+      'deidentify',
+      args[0]!,
+      'out-residual-2',
+      ...args.slice(1),
+      '--accept-residual',
+    );
+    expect(accepted.status).toBe(0);
+    const written = readReport(join(dir, 'out-residual-2/veil-report.json')).files[0]!;
+    expect(written.status).toBe('processed');
+    expect(written.warnings?.map((w) => w.code)).toContain('RESIDUAL_PHI');
+    for (const text of [
+      blocked.stdout,
+      blocked.stderr,
+      accepted.stdout,
+      readFileSync(join(dir, 'out-residual-1/veil-report.json'), 'utf8'),
+      readFileSync(join(dir, 'out-residual-2/veil-report.json'), 'utf8'),
+    ]) {
+      expect(text).not.toMatch(/zelda|quimby|PID4711/i);
+    }
   });
 
   it('takes pseudonyms from a table', () => {

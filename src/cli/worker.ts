@@ -14,6 +14,7 @@ const env: FileEnv = {
   plan: buildPlan(init.profile),
   key: createProjectKey(init.keyBytes),
   pseudonymTable: init.pseudonymTable,
+  acceptResidual: init.acceptResidual === true,
 };
 const port = parentPort!;
 port.on('message', (job: FileJob) => {

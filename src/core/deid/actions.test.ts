@@ -420,3 +420,31 @@ describe('files that cannot be de-identified fail closed', () => {
     });
   });
 });
+
+describe('the residual-PHI scan in the result', () => {
+  const withDescription = (description: string) =>
+    smallFile(
+      TS.explicitLE,
+      (b) => {
+        b.str(0x00081030, 'LO', description).str(0x00100030, 'DA', '19610312');
+      },
+      { patientName: 'QUIMBY^ZELDA', patientId: 'PID4711' },
+    );
+
+  it('names where a kept value still holds an identifier of the original, never the value', () => {
+    const keep = planWith([], { rules: [{ tag: 'StudyDescription', action: 'keep' }] });
+    const result = deid(withDescription('CT for Zelda Quimby born 12/03/1961'), keep);
+    const kinds = result.residual.filter((h) => h.path === '(0008,1030)').map((h) => h.kind);
+    // The whole name, its family part again where it starts anew, and the birth date spelled DMY.
+    expect(kinds).toEqual(['patient-name', 'patient-name-family', 'birth-date']);
+    expect(result.residual.every((h) => h.keyword === 'StudyDescription')).toBe(true);
+    expect(JSON.stringify(result.residual)).not.toMatch(/zelda|quimby|1961/i);
+  });
+
+  it('is empty when the profile removed or cleaned what held them', () => {
+    expect(deid(withDescription('CT for Zelda Quimby'), planWith()).residual).toEqual([]);
+    const cleaned = deid(withDescription('CT for Zelda Quimby'), planWith(['CleanDesc']));
+    expect(cleaned.residual).toEqual([]);
+    expect(textAt(cleaned.bytes, '(0008,1030)')).toBe('CT for *** ***');
+  });
+});

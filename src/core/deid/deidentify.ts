@@ -20,6 +20,7 @@ import { ruleForStandardTag, type Plan } from './plan';
 import type { ProjectKey } from './projectKey';
 import type { PseudonymTable } from './pseudonymTable';
 import { postCheck } from './postCheck';
+import { collectIdentifiers, scanResidual } from './residual';
 import { emptyChangeCounts, type Change, type DeidResult, type DeidWarning } from './types';
 import {
   VEIL_IMPLEMENTATION_CLASS_UID,
@@ -123,12 +124,15 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
   const output = writeParts(file, state.patch, { meta, zeroPreamble: true });
 
   // The check reads every header and text value of the output; pixel data it has no use for.
-  postCheck(
+  const written = postCheck(
     output.structuralCopy(),
     fileName,
     state.expectations,
     forbiddenValues(file, plan, patient),
   );
+  // What survives of the original's other identifying values (kept descriptors, retained private
+  // tags, SR text): reported by place and kind; the caller decides (the app gates the export).
+  const residual = scanResidual(written, collectIdentifiers(file, plan.options));
 
   const { parts, size } = output;
   let joined: Uint8Array | undefined;
@@ -144,6 +148,7 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
     changes: state.changes,
     counts: state.counts,
     warnings: state.warnings,
+    residual,
     identity: {
       patientPseudonym: patient.pseudonymId,
       studyInstanceUid: finalValue(state, file.dataset, TAG.StudyInstanceUID) ?? '',

@@ -10,13 +10,14 @@ import type { Expectation } from './apply';
  * Fail closed: the written bytes are parsed again from scratch and must say what the walk decided.
  * Every removed element is absent, every replaced value reads back as intended, and the patient's
  * original ID and name appear in no text value. Any miss fails the file; nothing is exported.
+ * Returns the fresh parse, for the residual scan.
  */
 export function postCheck(
   bytes: Uint8Array,
   fileName: string,
   expectations: readonly Expectation[],
   forbidden: readonly string[],
-): void {
+): ParsedFile {
   let file: ParsedFile;
   try {
     file = parseFile(bytes, fileName);
@@ -52,7 +53,7 @@ export function postCheck(
   }
 
   const needles = forbidden.filter((v) => v.length >= 3).map((v) => v.toLowerCase());
-  if (needles.length === 0) return;
+  if (needles.length === 0) return file;
   for (const [path, { element, dataset }] of byPath) {
     if (element.items || !isTextVr(element.vr) || element.length === 0) continue;
     const text = textOf(file, element, dataset).toLowerCase();
@@ -60,6 +61,7 @@ export function postCheck(
       fail(fileName, `${path} still holds the patient's original name or ID`);
     }
   }
+  return file;
 }
 
 function textOf(file: ParsedFile, element: ParsedElement, dataset: ParsedDataset): string {

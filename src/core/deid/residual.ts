@@ -371,19 +371,30 @@ function compile(needles: readonly Needle[]): IdentifyingValues {
   }
   // Longest first, so that at one position a whole name wins over its parts.
   const texts = [...kinds.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const pattern =
-    texts.length === 0
-      ? undefined
-      : new RegExp(
-          texts
-            .map((text) => {
-              const [before, after] = BOUNDARY[rules.get(text)!];
-              return `${before}${escapeRegExp(text)}${after}`;
-            })
-            .join('|'),
-          'gu',
-        );
+  const source = texts
+    .map((text) => {
+      const [before, after] = BOUNDARY[rules.get(text)!];
+      return `${before}${escapeRegExp(text)}${after}`;
+    })
+    .join('|');
+  const pattern = texts.length === 0 ? undefined : patternFor(source);
   return { count: texts.length, pattern, kinds };
+}
+
+/**
+ * Compiled patterns by source: the files of one patient (a series is hundreds) share one, and
+ * compiling it costs more than scanning a file. `g` patterns carry `lastIndex`; every use resets it.
+ */
+const compiled = new Map<string, RegExp>();
+
+function patternFor(source: string): RegExp {
+  let pattern = compiled.get(source);
+  if (pattern === undefined) {
+    pattern = new RegExp(source, 'gu');
+    if (compiled.size >= 64) compiled.clear();
+    compiled.set(source, pattern);
+  }
+  return pattern;
 }
 
 function escapeRegExp(text: string): string {

@@ -1,3 +1,4 @@
+import type { ResidualHit } from './residual';
 import type { VeilErrorData } from '../errors';
 import type { OptionName } from './options';
 
@@ -61,6 +62,11 @@ export interface DeidSuccess {
   readonly changes: readonly Change[];
   readonly counts: ChangeCounts;
   readonly warnings: readonly DeidWarning[];
+  /**
+   * Places where an identifying value of the original (name parts, IDs, birth date, institution,
+   * physicians…) survives in a text value of the output. Empty for a clean file. Holds no values.
+   */
+  readonly residual: readonly ResidualHit[];
   /** The de-identified object's identity, for building an export layout without PHI. */
   readonly identity: {
     readonly patientPseudonym: string;
