@@ -196,7 +196,6 @@ export function collectIdentifiers(
   original: ParsedFile,
   options: readonly OptionName[] = [],
 ): IdentifyingValues {
-  const needles: Needle[] = [];
   const skipInstitution = options.includes('RetainInstitutionIdent');
   const { dataset } = original;
   const textOf = (set: ParsedDataset, tag: number): string | undefined => {
@@ -204,20 +203,33 @@ export function collectIdentifiers(
     if (!element || element.items || element.length === 0) return undefined;
     return readText(original.bytes, element, set.characterSets);
   };
+  const found: [string, How, IdentifierKind][] = [];
   for (const [tag, how, kind] of SOURCES) {
     if (skipInstitution && INSTITUTION_KINDS.has(kind)) continue;
     const value = textOf(dataset, tag);
-    if (value !== undefined) addValue(needles, value, how, kind);
+    if (value !== undefined) found.push([value, how, kind]);
   }
   for (const [sequenceTag, tag, kind] of NESTED_SOURCES) {
     const sequence = dataset.elements.find((e) => e.tag === sequenceTag);
     for (const item of sequence?.items ?? []) {
       const value = textOf(item.dataset, tag);
-      if (value !== undefined) addValue(needles, value, 'id', kind);
+      if (value !== undefined) found.push([value, 'id', kind]);
     }
   }
-  return compile(needles);
+  // The files of one patient give the same values: their needles and pattern are made once.
+  const key = found.map(([value, how, kind]) => `${how}\u0001${kind}\u0001${value}`).join('\u0000');
+  const known = collected.get(key);
+  if (known) return known;
+  const needles: Needle[] = [];
+  for (const [value, how, kind] of found) addValue(needles, value, how, kind);
+  const ids = compile(needles);
+  if (collected.size >= 64) collected.clear();
+  collected.set(key, ids);
+  return ids;
 }
+
+/** Identifying values by the raw values they were made from (see collectIdentifiers). */
+const collected = new Map<string, IdentifyingValues>();
 
 function addValue(needles: Needle[], value: string, how: How, kind: IdentifierKind): void {
   for (const single of value.split('\\')) {
@@ -377,24 +389,8 @@ function compile(needles: readonly Needle[]): IdentifyingValues {
       return `${before}${escapeRegExp(text)}${after}`;
     })
     .join('|');
-  const pattern = texts.length === 0 ? undefined : patternFor(source);
+  const pattern = texts.length === 0 ? undefined : new RegExp(source, 'gu');
   return { count: texts.length, pattern, kinds };
-}
-
-/**
- * Compiled patterns by source: the files of one patient (a series is hundreds) share one, and
- * compiling it costs more than scanning a file. `g` patterns carry `lastIndex`; every use resets it.
- */
-const compiled = new Map<string, RegExp>();
-
-function patternFor(source: string): RegExp {
-  let pattern = compiled.get(source);
-  if (pattern === undefined) {
-    pattern = new RegExp(source, 'gu');
-    if (compiled.size >= 64) compiled.clear();
-    compiled.set(source, pattern);
-  }
-  return pattern;
 }
 
 function escapeRegExp(text: string): string {
