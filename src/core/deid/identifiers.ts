@@ -77,7 +77,7 @@ const REDACTED = '***';
  * (record numbers, phone numbers, dates written as digits) is replaced by `***`.
  */
 export function cleanText(text: string, identifiers: Identifiers): string {
-  return redactIdentifiers(text, identifiers.needles).replace(/\d{6,}/g, REDACTED);
+  return redactIdentifiers(text, identifiers).replace(/\d{6,}/g, REDACTED);
 }
 
 /**
@@ -85,12 +85,13 @@ export function cleanText(text: string, identifiers: Identifiers): string {
  * expression alternation of the needles (longest first, case-insensitive) would do; but no pattern
  * is compiled per patient, and a value that holds none of the needles costs one indexOf each.
  */
-function redactIdentifiers(text: string, needles: readonly string[]): string {
+function redactIdentifiers(text: string, identifiers: Identifiers): string {
+  const { needles } = identifiers;
   if (needles.length === 0) return text;
   const lower = text.toLowerCase();
   // Lower-casing that changes the length (a few non-Latin letters) would misplace the matches:
   // such text goes through the equivalent pattern instead.
-  if (lower.length !== text.length) return text.replace(patternOf(needles), REDACTED);
+  if (lower.length !== text.length) return text.replace(patternOf(identifiers.values), REDACTED);
   const present = needles.filter((needle) => lower.includes(needle));
   if (present.length === 0) return text;
   let out = '';
@@ -109,8 +110,8 @@ function redactIdentifiers(text: string, needles: readonly string[]): string {
   return out + text.slice(copied);
 }
 
-function patternOf(needles: readonly string[]): RegExp {
-  return new RegExp(needles.map(escapeRegExp).join('|'), 'gi');
+function patternOf(values: readonly string[]): RegExp {
+  return new RegExp(values.map(escapeRegExp).join('|'), 'gi');
 }
 
 function escapeRegExp(text: string): string {
