@@ -48,6 +48,19 @@ export class VeilPage {
     });
   }
 
+  /** Answers the one-time "Who is working?" prompt (the name signs every audit entry). */
+  async setOperator(name: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Operator name' }).fill(name);
+    await this.page.getByRole('button', { name: 'Save name', exact: true }).click();
+    await expect(this.page.getByRole('button', { name: `Operator: ${name}` })).toBeVisible();
+  }
+
+  /** "Sign off review": the reviewer confirms the last run's changes. */
+  async signOff(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Sign off review', exact: true }).click();
+    await expect(this.page.getByRole('button', { name: 'Signed off ✓' })).toBeVisible();
+  }
+
   /** "Open folder" with the folder chosen. */
   async loadFolder(path: string): Promise<void> {
     await this.page.getByTestId('open-folder-input').setInputFiles(path);
@@ -56,6 +69,20 @@ export class VeilPage {
 
   async loadFiles(paths: string[]): Promise<void> {
     await this.page.getByTestId('open-files-input').setInputFiles(paths);
+  }
+
+  /** The row of the (opened) skipped-files list that names `path`: the name, then the reason. */
+  async skippedRow(path: string): Promise<Locator> {
+    // `skipped` is the <details> element itself (role group).
+    if ((await this.skipped.getAttribute('open')) === null) {
+      await this.skipped.locator('summary').click();
+    }
+    return this.skipped.getByRole('listitem').filter({ hasText: path });
+  }
+
+  /** "Clear": forgets every opened file. */
+  async clearFiles(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Clear', exact: true }).click();
   }
 
   treeItem(name: string | RegExp): Locator {

@@ -3,84 +3,65 @@
  * `npm run bench:e2e`: the built app, driven in headless Chromium, against the engine in Node on the
  * same 600-slice CT series (issue 3, "Speed"). A report, not a gate: it always exits 0.
  *
- *   node scripts/bench/e2e.mjs [--runs 3] [--port 4180]
+ *   node scripts/bench/e2e.mjs [--runs 3] [--port 4180] [--no-build]
  *
- * One browser run: a fresh Chromium, the page opened, the 600 files given to "Open files" (the
- * clock starts at that call), De-identify with the default (basic) profile, Export zip, and the
- * clock stops when the download is complete on disk. The zip is then opened with fflate and must
- * hold 600 .dcm entries. The engine's time is `.bench/veil-engine.mjs` (core in one thread, the same
- * bundle `npm run bench` times) over the same folder, wall time around the child, median of 3.
+ * --no-build serves the app already built in the output folder (see below) as it is.
  *
- * What is measured in the tab:
- * - longest main-thread task: a PerformanceObserver for 'longtask' installed before any app script
- *   (addInitScript); the max duration seen from the file selection to the end.
- * - peak JS heap: CDP Performance.getMetrics JSHeapUsedSize, polled every 100 ms. The page's main
- *   isolate only: the de-identification workers' heaps are not in it.
- * - peak renderer RSS: VmHWM (the kernel's high-water mark of resident memory) of the renderer
- *   processes, found by CDP SystemInfo.getProcessInfo; the largest one (the page's) is reported. It
- *   covers the main thread and every worker of the tab. It includes what the renderer held before
- *   the clock started (the loaded page, ~100 MB).
- * - peak browser-process RSS: the same for the browser process, which holds Blobs (the download is
- *   a Blob when the File System Access API is absent) and writes the download.
+ * One browser run: a fresh Chromium on a fresh persistent profile (see tab.mjs), the page opened,
+ * the 600 files given to "Open files" (the clock starts at that call), De-identify with the default
+ * (basic) profile, Export zip, and the clock stops when the download is complete on disk. The zip
+ * is then opened with fflate and must hold 600 .dcm entries. The engine's time is
+ * `.bench/veil-engine.mjs` (core in one thread, the same bundle `npm run bench` times) over the
+ * same folder, wall time around the child, median of 3.
  *
- * The export takes its download path: as in e2e/pages/VeilPage.ts, showSaveFilePicker is deleted
- * before the app runs, because headless Chromium has the API but a native dialog cannot be driven.
+ * What is measured in the tab (details in tab.mjs): the longest main-thread task from the file
+ * selection to the end; the peak JS heap of the page's main isolate; the peak RSS (VmHWM) of the
+ * largest renderer, which is the tab with its workers and includes the loaded page (~100 MB); the
+ * browser process's peak RSS (it reads the inputs and writes the download); and the largest sum
+ * of every Chromium process's RSS seen during the run. The export takes its download path: the
+ * save dialog's API is removed before the app runs.
  *
- * The app is built with `vite build --outDir .bench/app` (not dist/, which the e2e tests of others
- * may be serving) and served by `vite preview --outDir .bench/app` on --port (another free port if
- * that one is taken).
+ * The app is built with `vite build --outDir <dir>` and served by `vite preview --outDir <dir>` on
+ * --port (another free port if that one is taken). <dir> is VEIL_E2E_DIST when set (as for the e2e
+ * specs, so several people can bench on one machine), else .bench/app (never dist/, which the e2e
+ * tests of others may be serving); the port is --port, else VEIL_E2E_PORT, else 4180.
  */
-// The functions given to addInitScript, evaluate and waitForFunction run in the page.
-/* global window, document */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, deidentify, exportZip, importFiles, MB, openApp } from './tab.mjs';
 import { listFiles } from './walk.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const BENCH = join(ROOT, '.bench');
 const CT = join(BENCH, 'data', 'ct');
-const APP = join(BENCH, 'app');
+const APP = process.env.VEIL_E2E_DIST ? resolve(process.env.VEIL_E2E_DIST) : join(BENCH, 'app');
 const VEIL_ENGINE = join(BENCH, 'veil-engine.mjs');
 const VEIL_KEY = join(BENCH, 'bench.key');
-const ENGINE_OUT = join(BENCH, 'e2e-engine-out');
+// Per process: two benches at once must not delete each other's output.
+const ENGINE_OUT = join(tmpdir(), `veil-e2e-engine-out-${process.pid}`);
 const NODE = process.execPath;
-const MB = 1e6;
 const TARGET_RATIO = 2;
 const ENGINE_RUNS = 3;
 // Generous: a slow shared machine must give a (slow) number, not a timeout.
 const STEP_TIMEOUT_MS = 15 * 60_000;
 
-// The same Chromium and flags as playwright.config.ts.
-const LAUNCH = {
-  executablePath: process.env.VEIL_CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-  ],
-};
-
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
-    port: { type: 'string', default: '4180' },
+    port: { type: 'string', default: process.env.VEIL_E2E_PORT ?? '4180' },
+    'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log('usage: node scripts/bench/e2e.mjs [--runs N] [--port 4180]');
+  console.log('usage: node scripts/bench/e2e.mjs [--runs N] [--port 4180] [--no-build]');
   process.exit(0);
 }
 const runs = Math.max(1, Number.parseInt(args.runs, 10) || 3);
@@ -221,109 +202,23 @@ function engineRun() {
   return { seconds, outFiles };
 }
 
-/** VmHWM (peak resident set) of a process in bytes, or undefined once it is gone. */
-function peakRss(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
-    return kb === undefined ? undefined : Number(kb) * 1024;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Installed before any app script: the longest task, and the download path for the export. */
-function pageProbe() {
-  const probe = { longest: 0, count: 0, since: 0 };
-  Object.defineProperty(window, '__veilBench', { value: probe });
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      if (entry.startTime < probe.since) continue;
-      probe.count++;
-      probe.longest = Math.max(probe.longest, entry.duration);
-    }
-  }).observe({ type: 'longtask', buffered: true });
-  delete window.showSaveFilePicker;
-}
-
 async function browserRun(url, files) {
-  const browser = await chromium.launch(LAUNCH);
+  const app = await openApp(url, { timeoutMs: STEP_TIMEOUT_MS });
   try {
-    const browserCdp = await browser.newBrowserCDPSession();
-    const context = await browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    await page.addInitScript(pageProbe);
-    await page.goto(url);
-    await page.getByRole('button', { name: 'Open files', exact: true }).waitFor();
-    const hardwareConcurrency = await page.evaluate(() => navigator.hardwareConcurrency);
-    const deidentify = page.getByRole('button', { name: 'De-identify', exact: true });
-    const exportZip = page.getByRole('button', { name: 'Export zip', exact: true });
-    const status = page.getByTestId('status');
-
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const { processInfo } = await browserCdp.send('SystemInfo.getProcessInfo');
-    const pids = (type) => processInfo.filter((p) => p.type === type).map((p) => p.id);
-    const renderers = pids('renderer');
-    const browserPids = pids('browser');
-
-    let heapPeak = 0;
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        try {
-          const { metrics } = await cdp.send('Performance.getMetrics');
-          const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
-          heapPeak = Math.max(heapPeak, used);
-        } catch {
-          // the page is closing
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
-
-    await page.evaluate(() => (window.__veilBench.since = performance.now()));
     const started = process.hrtime.bigint();
-    await page.getByTestId('open-files-input').setInputFiles(files);
-    // Import is over when every file is listed and the status is back to Ready.
-    await page.waitForFunction(
-      (count) => {
-        const text = document.querySelector('[data-testid="status"]')?.textContent ?? '';
-        return text.startsWith('Ready') && document.body.innerText.includes(`${count} instances`);
-      },
-      files.length,
-      { polling: 100 },
-    );
-    const imported = Number(process.hrtime.bigint() - started) / 1e9;
-    await deidentify.click();
-    await status.filter({ hasText: /^(De-identified|Cancelled)\b/ }).waitFor();
-    const runText = (await status.textContent()) ?? '';
-    const deidentified = Number(process.hrtime.bigint() - started) / 1e9;
-    const downloadEvent = page.waitForEvent('download');
-    await exportZip.click();
-    const download = await downloadEvent;
-    // Resolves when the download is complete, in Playwright's own download folder (no copy).
-    const zipPath = await download.path();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-
-    polling = false;
-    await poller;
-    const probe = await page.evaluate(() => ({ ...window.__veilBench }));
-    const largest = (list) =>
-      list.reduce((max, pid) => Math.max(max, peakRss(pid) ?? 0), 0) || undefined;
+    const since = () => Number(process.hrtime.bigint() - started) / 1e9;
+    await importFiles(app, files);
+    const imported = since();
+    const runText = await deidentify(app);
+    const deidentified = since();
+    const { download, path: zipPath } = await exportZip(app);
+    const seconds = since();
     const result = {
       seconds,
       imported,
       deidentified,
       runText,
-      hardwareConcurrency,
-      longestTaskMs: probe.longest,
-      longTasks: probe.count,
-      heapPeak,
-      rendererRss: largest(renderers),
-      renderers: renderers.length,
-      browserRss: largest(browserPids),
+      ...(await app.measure()),
       zipBytes: statSync(zipPath).size,
     };
     const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
@@ -332,12 +227,12 @@ async function browserRun(url, files) {
     await download.delete();
     return result;
   } finally {
-    await browser.close();
+    await app.close();
   }
 }
 
 function environment(hardwareConcurrency) {
-  const chromiumVersion = lastLine(run(LAUNCH.executablePath, ['--version']).stdout);
+  const chromiumVersion = lastLine(run(CHROMIUM, ['--version']).stdout);
   return [
     `node ${process.version}`,
     chromiumVersion || 'chromium',
@@ -351,7 +246,8 @@ async function main() {
   ensureData();
   ensureKey();
   ensureEngine();
-  buildApp();
+  if (!args['no-build']) buildApp();
+  else if (!existsSync(join(APP, 'index.html'))) giveUp(`--no-build: no app built in ${APP}`);
   const files = listFiles(CT).map((f) => join(CT, f));
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   const port = await freePort(Number.parseInt(args.port, 10) || 4180);
@@ -370,11 +266,17 @@ async function main() {
       console.log(
         `  browser run ${r + 1}: ${fixed(m.seconds, 2)} s (imported ${fixed(m.imported, 2)} s, ` +
           `de-identified ${fixed(m.deidentified, 2)} s), longest task ${fixed(m.longestTaskMs, 0)} ms ` +
-          `(${m.longTasks} long tasks), heap ${fixed(m.heapPeak / MB, 0)} MB, renderer ` +
-          `${fixed(m.rendererRss / MB, 0)} MB (largest of ${m.renderers}), browser ${fixed(m.browserRss / MB, 0)} MB, zip ` +
+          `(${m.longTasks} long tasks; change handler ${fixed(m.changeHandlerMs, 0)} ms), heap ` +
+          `${fixed(m.heapPeak / MB, 0)} MB, renderer ${fixed(m.rendererRss / MB, 0)} MB (largest of ` +
+          `${m.renderers}), browser ${fixed(m.browserRss / MB, 0)} MB, all processes ` +
+          `${fixed(m.totalPssPeak / MB, 0)} MB, zip ` +
           `${fixed(m.zipBytes / MB, 0)} MB with ${m.zipDicoms} .dcm of ${m.zipEntries} entries; ` +
           `status "${m.runText.replace(/\s+/g, ' ').trim()}"`,
       );
+      if (m.tasksOver100.length > 0) {
+        const tasks = m.tasksOver100.map((t) => `${t.duration} ms (${t.step})`).join(', ');
+        console.log(`    main-thread tasks over 100 ms: ${tasks}`);
+      }
     }
   } finally {
     preview.kill();
@@ -398,6 +300,7 @@ async function main() {
     'peak JS heap MB',
     'peak renderer RSS MB',
     'peak browser RSS MB',
+    'peak all-process PSS MB',
     'engine Node s',
     'ratio',
     `target ≤ ${TARGET_RATIO}×`,
@@ -416,6 +319,7 @@ async function main() {
     fixed(median(browser.map((m) => m.heapPeak)) / MB, 0),
     fixed(optional(browser.map((m) => m.rendererRss)) / MB, 0),
     fixed(optional(browser.map((m) => m.browserRss)) / MB, 0),
+    fixed(median(browser.map((m) => m.totalPssPeak)) / MB, 0),
     fixed(engineSeconds, 2),
     `${fixed(ratio, 2)}×`,
     verdict,
@@ -423,7 +327,8 @@ async function main() {
   console.log([header, header.map(() => '---'), row].map((c) => `| ${c.join(' | ')} |`).join('\n'));
   console.log(
     '\nend to end: file selection → download complete; engine: .bench/veil-engine.mjs, one thread, ' +
-      'wall time incl. start-up; heap: main isolate only; RSS: VmHWM of the process.',
+      'wall time incl. start-up; heap: main isolate only; RSS: VmHWM of the process; all ' +
+      'processes: the largest sum of the PSS of every Chromium process, sampled every 100 ms.',
   );
 }
 

@@ -7,7 +7,8 @@ import './registerServiceWorker';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('Veil: #root element missing from index.html');
-const store = createVeilStore(browserDeps());
+// The browser's stored data opens first (a few ms): the store starts with its key and settings.
+const store = createVeilStore(await browserDeps());
 createRoot(root).render(
   <StrictMode>
     <VeilStoreProvider store={store}>

@@ -82,6 +82,11 @@ export class AuditLog {
     return entry!;
   }
 
+  /** Appends several entries in one transaction, in order (a run logs its files in groups). */
+  appendMany(events: readonly AuditEvent[]): Promise<AuditEntry[]> {
+    return this.transact([], async () => events);
+  }
+
   /**
    * Runs `work` in a readwrite transaction over `stores` + audit + meta, then appends the events it
    * returns in the same transaction. `work` must only use `tx` (no fetch, no file reads, no
@@ -195,6 +200,18 @@ export class AuditLog {
     const entries = await tx.objectStore('audit').getAll(IDBKeyRange.bound(first, last));
     await tx.done;
     return exportSegment(entries, log.logId);
+  }
+
+  /** Every operator name the log holds, sorted (for the audit view's filter). */
+  async operators(): Promise<string[]> {
+    await this.flush();
+    const names = new Set<string>();
+    let cursor = await this.db.transaction('audit').store.openCursor();
+    while (cursor) {
+      names.add(cursor.value.operator);
+      cursor = await cursor.continue();
+    }
+    return [...names].sort((a, b) => a.localeCompare(b));
   }
 
   /** The log record (anchor, head) as stored now. */

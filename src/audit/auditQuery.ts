@@ -40,7 +40,7 @@ export async function queryAudit(db: VeilDb, query: AuditQuery): Promise<AuditPa
   const offset = Math.max(0, Math.trunc(query.offset ?? 0));
   const limit = Math.max(0, Math.trunc(query.limit ?? 100));
   const desc = (query.order ?? 'desc') === 'desc';
-  const match = matcher(query);
+  const match = auditMatcher(query);
   const tx = db.transaction('audit');
 
   if (match === undefined) {
@@ -77,7 +77,8 @@ export async function queryAudit(db: VeilDb, query: AuditQuery): Promise<AuditPa
   return { total, entries };
 }
 
-function matcher(query: AuditQuery): ((entry: AuditEntry) => boolean) | undefined {
+/** The filters of `query` as a predicate; undefined when it filters nothing. */
+export function auditMatcher(query: AuditQuery): ((entry: AuditEntry) => boolean) | undefined {
   const { from, to, operator } = query;
   const types = query.types && query.types.length > 0 ? new Set(query.types) : undefined;
   if (from === undefined && to === undefined && types === undefined && operator === undefined) {

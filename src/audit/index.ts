@@ -1,7 +1,7 @@
 // The browser's local data: the audit log (hash chain in IndexedDB), settings, working data for
 // session recovery, and retention. The store imports from here; the UI never does (lint rule).
 export { AuditLog, UNSET_OPERATOR, type AuditLogOptions, type LogVerdict } from './auditLog';
-export type { AuditPage, AuditQuery } from './auditQuery';
+export { auditMatcher, type AuditPage, type AuditQuery } from './auditQuery';
 export {
   openLocalData,
   type LocalData,
@@ -26,10 +26,13 @@ export {
 export { DB_NAME, DB_VERSION, type VeilDb, type VeilSchema } from './schema';
 export { tabSessionId } from './session';
 export {
+  applySettingsPatch,
+  checkedOperator,
   DEFAULT_AUDIT_DAYS,
   DEFAULT_RETENTION,
   DEFAULT_SETTINGS,
   loadSettings,
+  settingsEvents,
   updateSettings,
   type Settings,
   type SettingsPatch,

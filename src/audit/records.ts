@@ -1,6 +1,5 @@
-import type { ChainLink, WarningCode, WorkingDataRetention } from '../core/audit';
+import type { ChainLink, FailureCode, WarningCode, WorkingDataRetention } from '../core/audit';
 import type { ChangeCounts, DeidSuccess, Profile } from '../core/deid/types';
-import type { VeilErrorCode } from '../core/errors';
 
 /**
  * What each store holds. Times are epoch milliseconds (the audit entries keep ISO strings, as
@@ -54,7 +53,11 @@ export interface BatchRecord {
   /** Last save or, under the 'tab' policy, last heartbeat of its tab. */
   readonly touched: number;
   readonly profileHash: string | null;
+  /** The rule set of the batch's last run, so that resuming uses the same one. */
+  readonly profile?: Profile;
   readonly files: readonly BatchFile[];
+  /** When the batch was last exported (epoch ms): an exported batch is not offered for resuming. */
+  readonly exported?: number;
 }
 
 interface ResultBase {
@@ -67,14 +70,18 @@ export type ResultRecord =
   | (ResultBase & {
       readonly status: 'done';
       readonly outputHash: string;
-      /** The de-identified file. */
-      readonly output: Blob;
+      /**
+       * The de-identified file, when cached. The app does not cache outputs: a resumed batch is run
+       * again from the re-opened files (same key and rules give the same bytes), so a 2 GB batch
+       * is not written to the browser's storage a second time.
+       */
+      readonly output?: Blob;
       readonly counts: ChangeCounts;
       readonly warnings: readonly WarningCode[];
       /** De-identified identity (pseudonym, new UIDs), for the export layout. */
       readonly identity: DeidSuccess['identity'];
     })
-  | (ResultBase & { readonly status: 'failed'; readonly errorCode: VeilErrorCode });
+  | (ResultBase & { readonly status: 'failed'; readonly errorCode: FailureCode });
 
 export interface ProfileRecord {
   /** profileHash(profile). */
@@ -87,8 +94,11 @@ export interface KeyRecord {
   readonly fingerprint: string;
   /** The secret itself: never logged, never exported except as a key file the person asks for. */
   readonly bytes: Uint8Array;
-  readonly source: 'generated' | 'imported';
+  /** 'migrated': moved from localStorage, where earlier versions kept it. */
+  readonly source: 'generated' | 'imported' | 'migrated';
   readonly saved: number;
+  /** When the key was created (ISO), as its key file states it. */
+  readonly created?: string;
 }
 
 export interface PseudonymTableRecord {

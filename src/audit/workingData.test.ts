@@ -14,11 +14,14 @@ import {
   loadKeys,
   loadProfiles,
   loadPseudonymTable,
+  markBatchExported,
+  resumableBatch,
   saveBatch,
   saveKey,
   saveProfile,
   savePseudonymTable,
   saveResult,
+  saveResults,
 } from './workingData';
 
 let clock = Date.UTC(2024, 4, 1);
@@ -107,7 +110,7 @@ describe('working data for session recovery', () => {
     const done = byInput.get(h('b'));
     expect(done?.status).toBe('done');
     if (done?.status === 'done') {
-      expect(new Uint8Array(await done.output.arrayBuffer())).toEqual(output);
+      expect(new Uint8Array(await done.output!.arrayBuffer())).toEqual(output);
     }
     expect(byInput.get(h('c'))).toMatchObject({ status: 'failed', errorCode: 'TRUNCATED' });
     expect((await loadBatch(again, id1))?.results).toEqual([]);
@@ -152,6 +155,74 @@ describe('working data for session recovery', () => {
       { type: 'retention-deleted', what: 'pseudonym-tables', count: 1, reason: 'person' },
     ]);
     data.close();
+  });
+});
+
+describe('resuming', () => {
+  it('offers the latest batch not exported since its last change, with its rule set', async () => {
+    const data = await open();
+    const profile = defaultProfile();
+    await saveBatch(data, {
+      id: id1,
+      profileHash: profileHash(profile),
+      profile,
+      files: [{ inputHash: h('a'), size: 1 }],
+    });
+    clock += 1000;
+    // A later save without a profile keeps the one saved before.
+    await saveBatch(data, {
+      id: id1,
+      profileHash: profileHash(profile),
+      files: [
+        { inputHash: h('a'), size: 1 },
+        { inputHash: h('b'), size: 2 },
+      ],
+    });
+    await saveResults(data, [
+      { batchId: id1, inputHash: h('a'), status: 'failed', errorCode: 'READ_FAILED' },
+      {
+        batchId: id1,
+        inputHash: h('b'),
+        status: 'done',
+        outputHash: h('out'),
+        counts: {
+          removed: 1,
+          emptied: 0,
+          replaced: 0,
+          'uid-remapped': 0,
+          'date-shifted': 0,
+          cleaned: 0,
+          kept: 0,
+          added: 0,
+        },
+        warnings: [],
+        identity: {
+          patientPseudonym: 'ANON-1',
+          studyInstanceUid: '2.25.1',
+          seriesInstanceUid: '2.25.2',
+          sopInstanceUid: '2.25.3',
+          modality: 'CT',
+          instanceNumber: '1',
+        },
+      },
+    ]);
+    const offer = await resumableBatch(data);
+    expect(offer?.batch).toMatchObject({ id: id1, profile });
+    expect(offer?.batch.files).toHaveLength(2);
+    expect(offer?.results.map((r) => r.status).sort()).toEqual(['done', 'failed']);
+
+    clock += 1000;
+    await markBatchExported(data, id1);
+    expect(await resumableBatch(data)).toBeUndefined();
+    // More files after the export: offered again, still marked as exported once.
+    clock += 1000;
+    await saveBatch(data, { id: id1, profileHash: null, files: [{ inputHash: h('c'), size: 3 }] });
+    expect((await resumableBatch(data))?.batch).toMatchObject({ id: id1, profile });
+    expect((await loadBatch(data, id1))?.batch.exported).toBe(clock - 1000);
+    // An empty batch is nothing to resume.
+    clock += 1000;
+    await saveBatch(data, { id: id2, profileHash: null, files: [] });
+    expect((await resumableBatch(data))?.batch.id).toBe(id1);
   });
 });
 

@@ -29,25 +29,32 @@ export type NewResult =
   | Omit<Extract<ResultRecord, { status: 'done' }>, 'saved'>
   | Omit<Extract<ResultRecord, { status: 'failed' }>, 'saved'>;
 
-/** Saves (or replaces) the batch's file list and profile; stamps this tab's session and now. */
+/**
+ * Saves (or replaces) the batch's file list and profile; stamps this tab's session and now. A
+ * profile left out keeps the one saved before, and an export mark stays.
+ */
 export async function saveBatch(
   data: LocalData,
   batch: {
     readonly id: string;
     readonly files: readonly BatchFile[];
     readonly profileHash: string | null;
+    readonly profile?: Profile;
   },
 ): Promise<BatchRecord> {
   const tx = data.db.transaction('batches', 'readwrite');
   const now = data.now();
   const existing = await tx.store.get(batch.id);
+  const profile = batch.profile ?? existing?.profile;
   const record: BatchRecord = {
     id: batch.id,
     sessionId: data.sessionId,
     created: existing?.created ?? now,
     touched: now,
     profileHash: batch.profileHash,
+    ...(profile ? { profile } : {}),
     files: batch.files.map((f) => ({ inputHash: f.inputHash, size: f.size })),
+    ...(existing?.exported !== undefined ? { exported: existing.exported } : {}),
   };
   await tx.store.put(record);
   await tx.done;
@@ -56,12 +63,32 @@ export async function saveBatch(
 
 /** Saves one file's result and marks its batch as used now. */
 export async function saveResult(data: LocalData, result: NewResult): Promise<void> {
+  await saveResults(data, [result]);
+}
+
+/** Saves several results in one transaction (a run saves them in groups, not one by one). */
+export async function saveResults(data: LocalData, results: readonly NewResult[]): Promise<void> {
+  if (results.length === 0) return;
   const tx = data.db.transaction(['results', 'batches'], 'readwrite');
   const now = data.now();
-  await tx.objectStore('results').put({ ...result, saved: now });
-  const batch = await tx.objectStore('batches').get(result.batchId);
-  if (batch)
-    await tx.objectStore('batches').put({ ...batch, touched: now, sessionId: data.sessionId });
+  const batchIds = new Set<string>();
+  for (const result of results) {
+    await tx.objectStore('results').put({ ...result, saved: now });
+    batchIds.add(result.batchId);
+  }
+  for (const id of batchIds) {
+    const batch = await tx.objectStore('batches').get(id);
+    if (batch)
+      await tx.objectStore('batches').put({ ...batch, touched: now, sessionId: data.sessionId });
+  }
+  await tx.done;
+}
+
+/** Marks a batch as exported (it stays, for retention to delete, but is no longer offered). */
+export async function markBatchExported(data: LocalData, id: string): Promise<void> {
+  const tx = data.db.transaction('batches', 'readwrite');
+  const batch = await tx.store.get(id);
+  if (batch) await tx.store.put({ ...batch, exported: data.now() });
   await tx.done;
 }
 
@@ -83,6 +110,18 @@ export async function listBatches(data: LocalData): Promise<BatchRecord[]> {
 export async function latestBatch(data: LocalData): Promise<SavedBatch | undefined> {
   const [latest] = await listBatches(data);
   return latest ? loadBatch(data, latest.id) : undefined;
+}
+
+/**
+ * The batch to offer after a reload: the most recently used one that has files and was not
+ * exported since its last change, with its results.
+ */
+export async function resumableBatch(data: LocalData): Promise<SavedBatch | undefined> {
+  const batches = await listBatches(data);
+  const open = batches.find(
+    (b) => b.files.length > 0 && (b.exported === undefined || b.exported < b.touched),
+  );
+  return open ? loadBatch(data, open.id) : undefined;
 }
 
 /** Deletes a batch and its results at the person's request, and logs it. */
@@ -110,6 +149,11 @@ export async function loadProfiles(data: LocalData): Promise<ProfileRecord[]> {
   return data.db.getAll('profiles');
 }
 
+/** Deletes a saved profile (a rule set, not working data: not an audited deletion). */
+export async function deleteProfile(data: LocalData, hash: string): Promise<void> {
+  await data.db.delete('profiles', hash);
+}
+
 /**
  * Keeps the project key in this browser until the person deletes it (retention never does:
  * losing it breaks the mapping of later batches). Log key-generated or key-imported yourself.
@@ -118,9 +162,16 @@ export async function saveKey(
   data: LocalData,
   key: ProjectKey,
   source: KeyRecord['source'],
+  created?: string,
 ): Promise<void> {
   const bytes = Uint8Array.from(key.bytes);
-  await data.db.put('keys', { fingerprint: key.fingerprint, bytes, source, saved: data.now() });
+  await data.db.put('keys', {
+    fingerprint: key.fingerprint,
+    bytes,
+    source,
+    saved: data.now(),
+    ...(created !== undefined ? { created } : {}),
+  });
 }
 
 /** Stored keys, most recently saved first. */

@@ -55,10 +55,12 @@ async function doneItems(
       blob: new Blob([bytes as Uint8Array<ArrayBuffer>]),
     });
     if (!outcome.ok) throw new Error(outcome.error.code);
+    if (outcome.output.kind !== 'blob') throw new Error('no work files here: a Blob output');
     items.push({
       item: index + 1,
       state: 'done',
-      output: outcome.output,
+      output: outcome.output.blob,
+      outputCrc32: outcome.outputCrc32,
       outputBytes: outcome.outputBytes,
       inputBytes: outcome.inputBytes,
       inputSha256: outcome.inputSha256,

@@ -4,6 +4,7 @@ import { VEIL_VERSION } from '../core/version';
 import { layoutPaths, type LayoutItem } from './layout';
 import {
   buildReport,
+  type AuditTrailReport,
   mappingCsv,
   reportCsv,
   reportJson,
@@ -17,6 +18,8 @@ export const REPORT_JSON = 'report.json';
 export const REPORT_CSV = 'report.csv';
 export const PROFILE_JSON = 'profile.json';
 export const MAPPING_CSV = 'pseudonym-mapping.csv';
+/** The batch's audit entries, a segment of the hash chain that verifies on its own. */
+export const AUDIT_JSON = 'audit.json';
 
 /** One imported file, as the export sees it. */
 export type ExportItem =
@@ -24,6 +27,8 @@ export type ExportItem =
       readonly item: number;
       readonly state: 'done';
       readonly output: Blob;
+      /** CRC-32 of the output (the zip's checksum), computed when it was made. */
+      readonly outputCrc32: number;
       readonly outputBytes: number;
       readonly inputBytes: number;
       readonly inputSha256: string;
@@ -52,6 +57,8 @@ export interface ExportInput {
   /** Only when the person ticked the box: original Patient ID → pseudonym (PHI). */
   readonly mapping: readonly MappingRow[] | null;
   readonly created: Date;
+  /** The batch's audit.json (null when it could not be made) and what the report says of it. */
+  readonly audit?: { readonly json: string | null; readonly report: AuditTrailReport };
 }
 
 export interface ExportPlan {
@@ -59,7 +66,7 @@ export interface ExportPlan {
   /** Small text files at the top of the zip. */
   readonly documents: readonly { readonly name: string; readonly text: string }[];
   /** The de-identified files, in path order. Failed files are never here (fail closed). */
-  readonly files: readonly { readonly name: string; readonly blob: Blob }[];
+  readonly files: readonly { readonly name: string; readonly blob: Blob; readonly crc32: number }[];
 }
 
 /** Decides everything the zip holds before a byte of it is written. */
@@ -73,7 +80,7 @@ export function planExport(input: ExportInput): ExportPlan {
       order: i.order,
     })),
   );
-  const files: { name: string; blob: Blob }[] = [];
+  const files: { name: string; blob: Blob; crc32: number }[] = [];
   const reported: ReportedFile[] = [];
   const leftOut: LeftOutFile[] = [];
   for (const item of input.items) {
@@ -101,7 +108,7 @@ export function planExport(input: ExportInput): ExportPlan {
       });
       continue;
     }
-    files.push({ name: path, blob: item.output });
+    files.push({ name: path, blob: item.output, crc32: item.outputCrc32 });
     reported.push({
       item: item.item,
       path,
@@ -132,6 +139,7 @@ export function planExport(input: ExportInput): ExportPlan {
     profileFile: PROFILE_JSON,
     keyFingerprint: input.keyFingerprint,
     mappingFile: input.mapping ? MAPPING_CSV : null,
+    ...(input.audit ? { auditTrail: input.audit.report } : {}),
     files: reported,
     leftOut,
   });
@@ -140,6 +148,9 @@ export function planExport(input: ExportInput): ExportPlan {
     { name: REPORT_CSV, text: reportCsv(report) },
     { name: PROFILE_JSON, text: serializeProfile(input.profile) },
     ...(input.mapping ? [{ name: MAPPING_CSV, text: mappingCsv(input.mapping) }] : []),
+    ...(input.audit && input.audit.json !== null
+      ? [{ name: AUDIT_JSON, text: input.audit.json }]
+      : []),
   ];
   return { report, documents, files };
 }

@@ -30,6 +30,17 @@ export interface LeftOutFile {
   readonly inputBytes?: number;
 }
 
+/** The audit trail that goes with an export (the store's audit slice fills it in). */
+export interface AuditTrailReport {
+  /** The batch's entries as a segment `veil audit verify` checks on its own; null if missing. */
+  readonly file: string | null;
+  readonly logId: string;
+  /** The log is kept in this browser (IndexedDB); false: it lived only as long as the tab. */
+  readonly stored: boolean;
+  /** This browser could keep no audit trail, and the person chose to run without a stored one. */
+  readonly withoutStoredTrailAcknowledged: boolean;
+}
+
 export interface ExportReport {
   readonly format: 'veil-export-report';
   readonly version: 1;
@@ -51,6 +62,7 @@ export interface ExportReport {
   readonly pseudonyms: 'keyed' | 'table';
   /** The mapping file, when the person chose to include it (it is PHI). */
   readonly pseudonymMapping: string | null;
+  readonly auditTrail?: AuditTrailReport;
   readonly summary: {
     readonly files: number;
     readonly included: number;
@@ -73,6 +85,7 @@ export interface ReportInput {
   readonly profileFile: string;
   readonly keyFingerprint: string;
   readonly mappingFile: string | null;
+  readonly auditTrail?: AuditTrailReport;
   readonly files: readonly ReportedFile[];
   readonly leftOut: readonly LeftOutFile[];
 }
@@ -101,6 +114,7 @@ export function buildReport(input: ReportInput): ExportReport {
     key: { fingerprint: input.keyFingerprint },
     pseudonyms: input.profile.pseudonyms.kind,
     pseudonymMapping: input.mappingFile,
+    ...(input.auditTrail ? { auditTrail: input.auditTrail } : {}),
     summary: {
       files: input.files.length + input.leftOut.length,
       included: input.files.length,

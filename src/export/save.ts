@@ -3,7 +3,13 @@ export interface SaveTarget {
   readonly kind: 'file' | 'download';
   /** What the file is called, for the message once it is written. */
   readonly name: string;
-  write(stream: ReadableStream<Uint8Array>): Promise<void>;
+  /**
+   * Writes the zip. `stream` holds the same bytes as `zip` (the export passes it through the audit
+   * trail's archive hash) and is always read to its end: the file target writes it to the chosen
+   * file; the download target gives `zip` itself to the browser's download manager and reads
+   * `stream` beside it only for whoever taps it.
+   */
+  write(stream: ReadableStream<Uint8Array>, zip: Blob): Promise<void>;
 }
 
 /** The File System Access API, where the browser has it (Chromium); not in TypeScript's DOM lib. */
@@ -15,10 +21,13 @@ interface SavePickerWindow {
 }
 
 /**
- * Asks where to save. With the File System Access API the zip streams straight to the chosen file
- * (a 4 GB export never sits in memory); elsewhere it becomes a Blob (held by the browser, outside
- * the JS heap) and a download. Call it first in a click handler: the dialog needs the click's user
- * activation. Resolves null when the person cancels the dialog.
+ * Asks where to save. With the File System Access API the zip streams straight to the chosen file;
+ * elsewhere the zip Blob itself is downloaded. That Blob is assembled from the outputs' Blobs
+ * (src/export/zip.ts), which are slices of the workers' work files on disk, so the download streams
+ * from disk to disk in the browser process: a 4 GB export sits in memory on neither path, and the
+ * download path copies nothing first (writing the zip to a file of its own before downloading it
+ * would cost a full extra copy). Call it first in a click handler: the dialog needs the click's
+ * user activation. Resolves null when the person cancels the dialog.
  */
 export async function openSaveTarget(suggestedName: string): Promise<SaveTarget | null> {
   const picker = (globalThis as SavePickerWindow).showSaveFilePicker;
@@ -42,7 +51,11 @@ export async function openSaveTarget(suggestedName: string): Promise<SaveTarget 
   return {
     kind: 'download',
     name: suggestedName,
-    write: async (stream) => downloadBlob(suggestedName, await new Response(stream).blob()),
+    write: async (stream, zip) => {
+      const read = stream.pipeTo(drain());
+      downloadBlob(suggestedName, zip);
+      await read;
+    },
   };
 }
 
@@ -57,4 +70,19 @@ export function downloadBlob(name: string, blob: Blob): void {
   link.remove();
   // The download has started reading the Blob by now; give slow disks a minute.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * A sink that drops what it is given, giving the page a turn every few milliseconds: a stream read
+ * from a disk-backed Blob delivers gigabytes as fast as the page takes them, in one long task.
+ */
+function drain(): WritableStream<Uint8Array> {
+  let since = performance.now();
+  return new WritableStream({
+    write: async () => {
+      if (performance.now() - since < 10) return;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      since = performance.now();
+    },
+  });
 }

@@ -1,5 +1,8 @@
 import type { SaveTarget } from '../export/save';
 import type { DeidRunner } from '../worker/pool';
+import type { ArchiveHasher } from './audit/archiveHash';
+import type { LocalBoot } from './audit/boot';
+import type { Sha256 } from './audit/fileHashes';
 
 /** Minimal synchronous key-value storage (localStorage, or a Map in tests). */
 export interface KeyValueStorage {
@@ -24,4 +27,14 @@ export interface StoreDeps {
   readonly now: () => number;
   /** How often batched progress reaches the state (and so the page): one render per interval. */
   readonly flushMs: number;
+  /**
+   * The browser's stored data (audit log, key, profiles, working data), opened before the store
+   * (audit/boot.ts). Absent: an audit trail in memory only, with nothing to acknowledge (the
+   * store's own tests); 'unavailable': the page says so and waits for the person's acknowledgement.
+   */
+  readonly local?: LocalBoot;
+  /** Hashes export archives as they stream (in a worker on the page); default: on this thread. */
+  readonly archiveHasher?: ArchiveHasher;
+  /** SHA-256 of an imported file's bytes; default: WebCrypto. */
+  readonly sha256?: Sha256;
 }

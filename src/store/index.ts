@@ -7,3 +7,8 @@ export type { RunProgress } from './slices/runSlice';
 export type { ExportProgress } from './slices/exportSlice';
 export type { Notice, VeilState } from './state';
 export * from './types';
+export type { AuditVerdictView, ResumeOffer, ResumeProgress, SignOff } from './slices/auditSlice';
+export { exportBlockedReason, runBlockedReason, signOffStatus } from './audit/selectors';
+export { bootLocalData, type LocalBoot } from './audit/boot';
+export { createArchiveHasher, type HashWorkerLike } from './audit/archiveHash';
+export type { AuditPage, AuditQuery, Settings, SettingsPatch } from '../audit';

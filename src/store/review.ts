@@ -1,19 +1,18 @@
-import type { Change, ChangeKind } from '../core/deid/types';
+import type { ChangeKind } from '../core/deid/types';
 import { BURNED_IN_RISK_TEXT, type InstanceSummary } from '../core/dicom/parseHeader';
+import { parseOutcomes, type ReviewDigest, type TagOutcome } from '../worker/reviewDigest';
 import type { BatchReview, FileId, FileResult, ResidualRisk, TagSummary } from './types';
 
-/** Text VRs whose value a person typed: kept or only cleaned, they may still name someone. */
-const FREE_TEXT_VRS = new Set(['LO', 'LT', 'SH', 'ST', 'UT', 'UC', 'PN']);
-
-const isPrivatePath = (tag: string): boolean => /^\([0-9A-F]{3}[13579BDF],/i.test(tag);
+export { tagPathKey } from '../worker/reviewDigest';
 
 /**
  * What de-identification could not vouch for in one file: pixels that may show text, typed text that
  * survived (kept by an option, or only cleaned of the file's own identifiers), private elements kept.
+ * The header part comes from the worker's digest of the changes (reviewDigest.ts).
  */
 export function residualRisks(
   summary: InstanceSummary | undefined,
-  changes: readonly Change[],
+  review: ReviewDigest,
 ): ResidualRisk[] {
   const risks: ResidualRisk[] = [];
   if (summary && summary.burnedInRisks.length > 0) {
@@ -23,22 +22,7 @@ export function residualRisks(
       paths: [],
     });
   }
-  const freeText: string[] = [];
-  const privateKept: string[] = [];
-  for (const change of changes) {
-    if (change.kind !== 'kept' && change.kind !== 'cleaned') continue;
-    if (isPrivatePath(change.tag)) {
-      if (change.keyword !== 'PrivateCreator') privateKept.push(change.path);
-      continue;
-    }
-    if (
-      FREE_TEXT_VRS.has(change.vr) &&
-      change.before !== undefined &&
-      change.before.trim() !== ''
-    ) {
-      freeText.push(change.path);
-    }
-  }
+  const { freeText, privateKept } = review;
   if (freeText.length > 0) {
     risks.push({
       kind: 'free-text-kept',
@@ -56,10 +40,6 @@ export function residualRisks(
   return risks;
 }
 
-/** `(0040,0275)[0]/(0040,0009)` → `(0040,0275)/(0040,0009)`: one row per tag, whatever the item. */
-export const tagPathKey = (path: string): string =>
-  path.includes('[') ? path.replace(/\[\d+\]/g, '') : path;
-
 interface TagTally {
   readonly keyword: string;
   readonly vr: string;
@@ -74,6 +54,8 @@ interface TagTally {
  */
 export class BatchSummarizer {
   private readonly tags = new Map<string, TagTally>();
+  /** Parsed digests by their text: the slices of a series share one, so most files parse nothing. */
+  private readonly parsed = new Map<string, TagOutcome[]>();
   private readonly risks: Record<ResidualRisk['kind'], FileId[]> = {
     'burned-in-text': [],
     'free-text-kept': [],
@@ -83,18 +65,28 @@ export class BatchSummarizer {
   add(id: FileId, result: FileResult): void {
     if (!result.ok) return;
     for (const risk of result.risks) this.risks[risk.kind].push(id);
-    for (const change of result.changes) {
-      const path = tagPathKey(change.path);
-      let tag = this.tags.get(path);
+    for (const outcome of this.outcomesOf(result.review.outcomes)) {
+      let tag = this.tags.get(outcome.path);
       if (!tag) {
-        tag = { keyword: change.keyword, vr: change.vr, files: {}, rules: new Set() };
-        this.tags.set(path, tag);
+        tag = { keyword: outcome.keyword, vr: outcome.vr, files: {}, rules: new Set() };
+        this.tags.set(outcome.path, tag);
       }
-      const list = (tag.files[change.kind] ??= []);
-      // One file's changes come together, so a repeat can only be the last entry.
+      const list = (tag.files[outcome.kind] ??= []);
+      // One file's outcomes come together, so a repeat can only be the last entry.
       if (list[list.length - 1] !== id) list.push(id);
-      tag.rules.add(change.rule);
+      tag.rules.add(outcome.rule);
     }
+  }
+
+  private outcomesOf(text: string): TagOutcome[] {
+    let outcomes = this.parsed.get(text);
+    if (!outcomes) {
+      // Bounded: a batch of all-different files must not keep every text.
+      if (this.parsed.size >= 256) this.parsed.clear();
+      outcomes = parseOutcomes(text);
+      this.parsed.set(text, outcomes);
+    }
+    return outcomes;
   }
 
   result(): BatchReview {

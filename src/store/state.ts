@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
+import type { AuditSlice } from './slices/auditSlice';
 import type { ExportSlice } from './slices/exportSlice';
 import type { ImportSlice } from './slices/importSlice';
 import type { KeySlice } from './slices/keySlice';
@@ -12,7 +13,8 @@ export type VeilState = ImportSlice &
   ProfileSlice &
   KeySlice &
   RunSlice &
-  ExportSlice;
+  ExportSlice &
+  AuditSlice;
 
 export type Slice<T> = StateCreator<VeilState, [], [], T>;
 

@@ -156,7 +156,10 @@ describe('de-identify, review and export', () => {
     expect(name.files.replaced?.length ?? 0).toBe(4);
     expect(name.rules.join()).toMatch(/pseudonym/);
     const successes = [...state.results.values()].filter((r) => r.ok);
-    for (const r of successes) expect(r.ok && r.changes.length).toBeGreaterThan(10);
+    // The run keeps counts and a digest per file; the values are made again only for a diff.
+    for (const r of successes) {
+      expect(r.ok && Object.values(r.counts).reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+    }
 
     await store.getState().exportZip();
     expect(store.getState().exporting.status).toBe('done');
@@ -199,8 +202,7 @@ describe('de-identify, review and export', () => {
     const real = createDeidPool({ createWorker: null });
     let calls = 0;
     const runner: DeidRunner = {
-      mode: () => 'page',
-      dispose: () => undefined,
+      ...real,
       run: (setup, name, source, signal) => {
         if (calls++ === 0) return real.run(setup, name, source, signal);
         return new Promise<JobOutcome>((resolve) =>

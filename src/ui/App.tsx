@@ -1,6 +1,8 @@
 import './components/tokens.css';
 import './components/changeKinds.css';
 import './app.css';
+import './shell/Head.css';
+import { Banners } from './shell/Banners';
 import { CentrePane } from './shell/CentrePane';
 import { LeftPane } from './shell/LeftPane';
 import { RulesPane } from './shell/RulesPane';
@@ -10,7 +12,10 @@ import { TopBar } from './shell/TopBar';
 export function App() {
   return (
     <div className="app-app">
-      <TopBar />
+      <div className="app-head">
+        <TopBar />
+        <Banners />
+      </div>
       <main className="app-main">
         <LeftPane />
         <CentrePane />

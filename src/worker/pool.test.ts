@@ -1,3 +1,4 @@
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FIXTURES, readFixture } from '../../test/fixtures';
 import { buildPlan } from '../core/deid/plan';
@@ -5,8 +6,19 @@ import { defaultProfile } from '../core/deid/profile';
 import { createProjectKey } from '../core/deid/projectKey';
 import { parseFile } from '../core/dicom/parse';
 import { createDeidPool, type WorkerLike } from './pool';
-import { processJob, sha256Hex } from './processJob';
-import type { BatchSetup, FromWorker, JobOutcome, SourceRef, ToWorker } from './protocol';
+import { inspectJob, processJob, sha256Hex } from './processJob';
+import type {
+  BatchSetup,
+  FromWorker,
+  InspectOutcome,
+  JobOutcome,
+  OutputRef,
+  SourceRef,
+  ToWorker,
+} from './protocol';
+import { parseOutcomes } from './reviewDigest';
+import type { WorkArea } from './workArea';
+import type { OutputSink } from './workFile';
 
 const setup = (): BatchSetup => ({
   plan: buildPlan(defaultProfile()),
@@ -21,17 +33,69 @@ const source = (bytes: Uint8Array): SourceRef => ({
 type Behaviour = 'work' | 'hang' | 'fail-start';
 
 /**
- * A worker that does what deid.worker.ts does (the real processJob), with the reply passed through
- * structuredClone and its transfer list, as postMessage would; or one that hangs, or never starts.
+ * Work files in memory, standing in for the origin private file system: a worker's sink appends to
+ * its file, and the page reads the bytes back through `area`, only once the file is closed (as a
+ * File taken before the last append would be stale in a browser).
+ */
+class MemoryWorkFiles {
+  readonly files = new Map<string, { bytes: Uint8Array; closed: boolean }>();
+  private count = 0;
+
+  sink(batch: number): OutputSink & { close(): void } {
+    const name = `${batch}-${++this.count}.out`;
+    const file = { bytes: new Uint8Array(0), closed: false };
+    this.files.set(name, file);
+    return {
+      write: async (bytes) => {
+        if (file.closed) throw new Error('written after close');
+        const ref: OutputRef = {
+          kind: 'stored',
+          file: name,
+          offset: file.bytes.length,
+          size: bytes.length,
+        };
+        const grown = new Uint8Array(file.bytes.length + bytes.length);
+        grown.set(file.bytes);
+        grown.set(bytes, file.bytes.length);
+        file.bytes = grown;
+        return ref;
+      },
+      close: () => void (file.closed = true),
+    };
+  }
+
+  readonly area: WorkArea = {
+    dir: 'tab',
+    blob: async (ref) => {
+      const file = this.files.get(ref.file);
+      if (!file?.closed) throw new Error(`${ref.file} is still open`);
+      return new Blob([new Uint8Array(file.bytes.slice(ref.offset, ref.offset + ref.size))]);
+    },
+    removeBatch: async (batch) => {
+      for (const name of [...this.files.keys()]) {
+        if (name.startsWith(`${batch}-`)) this.files.delete(name);
+      }
+    },
+  };
+}
+
+/**
+ * A worker that does what deid.worker.ts does (the real processJob and inspectJob, work files when
+ * given some), with the reply passed through structuredClone and its transfer list, as
+ * postMessage would; or one that hangs, or never starts.
  */
 class FakeWorker implements WorkerLike {
   onmessage: ((event: MessageEvent<FromWorker>) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
   readonly posted: { message: ToWorker; transfer: Transferable[] }[] = [];
   terminated = false;
-  private setup: { batch: number; setup: BatchSetup } | undefined;
+  private setup: { batch: number; setup: BatchSetup; workDir: string | null } | undefined;
+  private readonly sinks = new Map<number, OutputSink & { close(): void }>();
 
-  constructor(private readonly behaviour: Behaviour) {}
+  constructor(
+    private readonly behaviour: Behaviour,
+    private readonly workFiles?: MemoryWorkFiles,
+  ) {}
 
   postMessage(message: ToWorker, transfer: Transferable[]): void {
     this.posted.push({ message, transfer });
@@ -40,18 +104,34 @@ class FakeWorker implements WorkerLike {
       return;
     }
     if (message.type === 'setup') {
-      this.setup = { batch: message.batch, setup: message.setup };
+      this.setup = { batch: message.batch, setup: message.setup, workDir: message.workDir };
+      return;
+    }
+    if (message.type === 'finish') {
+      this.sinks.get(message.batch)?.close();
+      this.sinks.delete(message.batch);
+      this.answer({ type: 'finished', batch: message.batch });
       return;
     }
     if (this.behaviour === 'hang') return;
     const current = this.setup!;
     expect(current.batch).toBe(message.batch);
-    void processJob(current.setup, message.fileName, message.source).then((outcome) => {
-      if (this.terminated) return;
-      const reply: FromWorker = { type: 'done', job: message.job, outcome };
-      const received = structuredClone(reply);
-      this.onmessage?.({ data: received } as MessageEvent<FromWorker>);
-    });
+    let sink = this.sinks.get(message.batch);
+    if (!sink && this.workFiles && current.workDir !== null) {
+      sink = this.workFiles.sink(message.batch);
+      this.sinks.set(message.batch, sink);
+    }
+    const outcome: Promise<JobOutcome | InspectOutcome> =
+      message.mode === 'inspect'
+        ? inspectJob(current.setup, message.fileName, message.source)
+        : processJob(current.setup, message.fileName, message.source, sink ? { sink } : {});
+    void outcome.then((outcome) => this.answer({ type: 'done', job: message.job, outcome }));
+  }
+
+  private answer(reply: FromWorker): void {
+    if (this.terminated) return;
+    const received = structuredClone(reply);
+    this.onmessage?.({ data: received } as MessageEvent<FromWorker>);
   }
 
   terminate(): void {
@@ -63,10 +143,13 @@ class FakeWorker implements WorkerLike {
   }
 }
 
-function fakeFactory(behaviours: (index: number) => Behaviour = () => 'work') {
+function fakeFactory(
+  behaviours: (index: number) => Behaviour = () => 'work',
+  workFiles?: MemoryWorkFiles,
+) {
   const workers: FakeWorker[] = [];
   const create = () => {
-    const worker = new FakeWorker(behaviours(workers.length));
+    const worker = new FakeWorker(behaviours(workers.length), workFiles);
     workers.push(worker);
     return worker;
   };
@@ -119,9 +202,11 @@ describe('createDeidPool with workers', () => {
       const input = readFixture(images[index]!.file);
       expect(success.inputBytes).toBe(input.length);
       expect(success.inputSha256).toBe(await sha256Hex(input));
-      const bytes = new Uint8Array(await success.output.arrayBuffer());
+      expect(success.output.kind).toBe('blob');
+      const bytes = new Uint8Array(await (await pool.output(success.output)).arrayBuffer());
       expect(bytes.length).toBe(success.outputBytes);
       expect(success.outputSha256).toBe(await sha256Hex(bytes));
+      expect(success.outputCrc32).toBe(zlibCrc32(bytes));
       // The output arrived whole and is a DICOM file with the new UID.
       const parsed = parseFile(bytes, 'out.dcm');
       const sop = parsed.dataset.elements.find((e) => e.tag === 0x00080018)!;
@@ -130,10 +215,81 @@ describe('createDeidPool with workers', () => {
           .decode(bytes.subarray(sop.valueOffset, sop.valueOffset + sop.length))
           .replace(/\0$/, ''),
       ).toBe(success.identity.sopInstanceUid);
-      expect(success.changes.length).toBeGreaterThan(0);
+      // The review's digest, not the changes: the SOP Instance UID remapped.
+      const remap = parseOutcomes(success.review.outcomes).find((o) => o.path === '(0008,0018)');
+      expect(remap?.kind).toBe('uid-remapped');
     }
     pool.dispose();
     expect(workers.every((w) => w.terminated)).toBe(true);
+  });
+
+  it('keeps outputs in work files, readable once the batch is finished, and deletes them on release', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const workFiles = new MemoryWorkFiles();
+    const { workers, create } = fakeFactory(() => 'work', workFiles);
+    const pool = createDeidPool({
+      size: 2,
+      createWorker: create,
+      workArea: workFiles.area,
+      releaseMs: 1000,
+    });
+    const batch = setup();
+    const outcomes = (
+      await Promise.all(images.map((f) => pool.run(batch, f.file, source(readFixture(f.file)))))
+    ).map(okOutcome);
+    expect(workers.every((w) => w.posted[0]!.message.type === 'setup')).toBe(true);
+    expect(outcomes.every((o) => o.output.kind === 'stored')).toBe(true);
+    // One work file per worker, each still open: the outputs cannot be read yet.
+    expect(workFiles.files.size).toBe(2);
+    await expect(pool.output(outcomes[0]!.output)).rejects.toThrow(/still open/);
+    await pool.finish(batch);
+    expect(workers.map((w) => w.posted.filter((p) => p.message.type === 'finish').length)).toEqual([
+      1, 1,
+    ]);
+    for (const outcome of outcomes) {
+      const bytes = new Uint8Array(await (await pool.output(outcome.output)).arrayBuffer());
+      expect(bytes.length).toBe(outcome.outputBytes);
+      expect(await sha256Hex(bytes)).toBe(outcome.outputSha256);
+      expect(zlibCrc32(bytes)).toBe(outcome.outputCrc32);
+    }
+    pool.release(batch);
+    expect(workFiles.files.size).toBe(2);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(workFiles.files.size).toBe(0);
+    pool.dispose();
+  });
+
+  it('inspects a file ahead of the queued batch, with every change and the same output', async () => {
+    const { create } = fakeFactory();
+    const pool = createDeidPool({ size: 1, jobsPerWorker: 1, createWorker: create });
+    const batch = setup();
+    const order: string[] = [];
+    const runs = images.map((f) =>
+      pool.run(batch, f.file, source(readFixture(f.file))).then((o) => {
+        order.push(f.file);
+        return okOutcome(o);
+      }),
+    );
+    const target = images[images.length - 1]!.file;
+    const inspected = pool.inspect(batch, target, source(readFixture(target))).then((o) => {
+      order.push('inspect');
+      return o;
+    });
+    const [outcomes, inspection] = await Promise.all([Promise.all(runs), inspected]);
+    // Only the job already on the worker went before it.
+    expect(order.indexOf('inspect')).toBe(1);
+    if (!inspection.ok) throw new Error(inspection.error.code);
+    const last = outcomes[outcomes.length - 1]!;
+    expect(inspection.outputSha256).toBe(last.outputSha256);
+    expect(await sha256Hex(new Uint8Array(await inspection.output.arrayBuffer()))).toBe(
+      last.outputSha256,
+    );
+    const name = inspection.changes.find((c) => c.path === '(0010,0010)')!;
+    expect(name.kind).toBe('replaced');
+    expect(name.before).toBeTruthy();
+    expect(name.after).toBe(last.identity.patientPseudonym);
+    expect(name.rule).toMatch(/pseudonym/);
+    pool.dispose();
   });
 
   it('starts workers lazily and shuts them down when idle', async () => {
@@ -187,6 +343,32 @@ describe('createDeidPool with workers', () => {
     expect(workers.every((w) => w.terminated)).toBe(true);
     // Only two files were ever sent: the queued ones never reached a worker.
     expect(workers.reduce((n, w) => n + w.runs(), 0)).toBe(2);
+  });
+
+  it('holds files back while the bytes in flight would pass the budget, but always runs one', async () => {
+    const { workers, create } = fakeFactory(() => 'hang');
+    const pool = createDeidPool({ size: 2, createWorker: create, maxBytesInFlight: 1000 });
+    const bytes = readFixture('MR_small.dcm');
+    const sent = () => workers.reduce((n, w) => n + w.runs(), 0);
+    const controller = new AbortController();
+    const run = (size: number) =>
+      pool.run(setup(), 'x.dcm', source(bytes), controller.signal, size);
+    // A file over the budget alone still runs; the next waits for it.
+    const big = [run(1500), run(10)];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sent()).toBe(1);
+    controller.abort();
+    await Promise.all(big);
+    const again = new AbortController();
+    const small = [400, 400, 400].map((size) =>
+      pool.run(setup(), 'x.dcm', source(bytes), again.signal, size),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Two fit in 1000 bytes, the third does not.
+    expect(sent()).toBe(3);
+    again.abort();
+    await Promise.all(small);
+    pool.dispose();
   });
 
   it('an aborted job gives its worker-mates back to the queue', async () => {
@@ -243,32 +425,42 @@ describe('deid.worker.ts entry', () => {
     vi.stubGlobal('self', scope);
     await import('./deid.worker');
     const send = (data: ToWorker) => scope.onmessage!({ data } as MessageEvent<ToWorker>);
-    send({
+    const run = (job: number, mode: 'batch' | 'inspect'): ToWorker => ({
       type: 'run',
-      job: 1,
+      job,
       batch: 7,
+      mode,
       fileName: 'a.dcm',
       source: source(readFixture('MR_small.dcm')),
     });
-    send({ type: 'setup', batch: 7, setup: setup() });
-    send({
-      type: 'run',
-      job: 2,
-      batch: 7,
-      fileName: 'a.dcm',
-      source: source(readFixture('MR_small.dcm')),
-    });
+    send(run(1, 'batch'));
+    // No work folder: outputs are Blobs (the page fallback's way; OPFS is covered in workFile.test.ts).
+    send({ type: 'setup', batch: 7, setup: setup(), workDir: null });
+    send(run(2, 'batch'));
     await vi.waitFor(() => expect(posted.length).toBe(2));
-    const [refused, done] = posted;
-    expect(refused!.message.outcome.ok).toBe(false);
-    expect(refused!.transfer).toEqual([]);
-    const outcome = okOutcome(done!.message.outcome);
-    expect(done!.message.job).toBe(2);
-    expect(done!.transfer).toEqual([]);
-    expect(outcome.output).toBeInstanceOf(Blob);
-    expect(outcome.output.size).toBe(outcome.outputBytes);
-    // Changes are text; the file itself crosses only as a Blob handle.
-    expect(payloadBytes(done!.message)).toBe(0);
+    send(run(3, 'inspect'));
+    send({ type: 'finish', batch: 7 });
+    await vi.waitFor(() => expect(posted.length).toBe(4));
+    const [refused, done, finished, inspected] = posted.map((p) => {
+      expect(p.transfer).toEqual([]);
+      return p.message;
+    });
+    if (refused?.type !== 'done' || done?.type !== 'done' || inspected?.type !== 'done') {
+      throw new Error('unexpected replies');
+    }
+    expect(refused.outcome.ok).toBe(false);
+    const outcome = okOutcome(done.outcome as JobOutcome);
+    expect(done.job).toBe(2);
+    if (outcome.output.kind !== 'blob') throw new Error('expected a Blob output');
+    expect(outcome.output.blob.size).toBe(outcome.outputBytes);
+    // A digest of text; the file itself crosses only as a Blob handle.
+    expect(payloadBytes(done)).toBe(0);
+    expect(finished).toEqual({ type: 'finished', batch: 7 });
+    const inspection = inspected.outcome as InspectOutcome;
+    expect(inspected.job).toBe(3);
+    if (!inspection.ok) throw new Error(inspection.error.code);
+    expect(inspection.outputSha256).toBe(outcome.outputSha256);
+    expect(inspection.changes.length).toBeGreaterThan(10);
     vi.unstubAllGlobals();
   });
 });

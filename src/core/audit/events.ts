@@ -22,7 +22,17 @@ export const CHANGE_KINDS = Object.keys({
   added: true,
 } satisfies Record<ChangeKind, true>) as readonly ChangeKind[];
 
-/** Every VeilError code (errors.ts), as a runtime list: a failed file is logged by its code. */
+/**
+ * Why a file failed in the app's worker pool, beyond core's codes: its bytes could not be read
+ * (moved or changed since it was opened), or the worker died on it.
+ */
+export type TransportErrorCode = 'READ_FAILED' | 'WORKER_CRASHED';
+export type FailureCode = VeilErrorCode | TransportErrorCode;
+
+/**
+ * Every code a failed file is logged with: core's VeilError codes (errors.ts) and the worker
+ * pool's transport codes, as a runtime list.
+ */
 export const ERROR_CODES = Object.keys({
   NOT_DICOM: true,
   TRUNCATED: true,
@@ -40,7 +50,9 @@ export const ERROR_CODES = Object.keys({
   BAD_PSEUDONYM_TABLE: true,
   ABORTED: true,
   INTERNAL: true,
-} satisfies Record<VeilErrorCode, true>) as readonly VeilErrorCode[];
+  READ_FAILED: true,
+  WORKER_CRASHED: true,
+} satisfies Record<FailureCode, true>) as readonly FailureCode[];
 
 /**
  * The warning codes de-identification emits (src/core/deid, DeidWarning.code). A code missing here
@@ -135,7 +147,7 @@ export type AuditEvent =
       readonly type: 'file-failed';
       readonly batchId: string;
       readonly inputHash: string;
-      readonly errorCode: VeilErrorCode;
+      readonly errorCode: FailureCode;
     }
   | {
       /** The reviewer confirmed the diff of the batch whose hash is batchHash (see batchHash()). */

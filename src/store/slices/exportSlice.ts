@@ -1,9 +1,11 @@
 import { toVeilError } from '../../core/errors';
 import { planExport, type ExportItem } from '../../export/exportPlan';
 import type { MappingRow } from '../../export/report';
-import { exportZipStream } from '../../export/zip';
+import { exportZip } from '../../export/zip';
+import { exportBlockedReason } from '../audit/selectors';
 import type { StoreDeps } from '../deps';
 import type { Slice, VeilState } from '../state';
+import type { FileId } from '../types';
 
 export interface ExportProgress {
   readonly status: 'idle' | 'writing' | 'done' | 'error';
@@ -21,7 +23,8 @@ export interface ExportSlice {
   exportZip(): Promise<void>;
 }
 
-const IDLE: ExportProgress = { status: 'idle', written: 0, total: 0, message: null };
+export const EXPORT_IDLE: ExportProgress = { status: 'idle', written: 0, total: 0, message: null };
+const IDLE = EXPORT_IDLE;
 
 /** `20250304-0506` in the person's own time zone: the name they will look for in Downloads. */
 const stamp = (date: Date): string => {
@@ -29,18 +32,54 @@ const stamp = (date: Date): string => {
   return `${date.getFullYear()}${two(date.getMonth() + 1)}${two(date.getDate())}-${two(date.getHours())}${two(date.getMinutes())}`;
 };
 
+/**
+ * The de-identified files as Blobs (disk-backed when the workers kept them in work files), by file;
+ * one that cannot be found is missing from the map.
+ */
+async function exportOutputs(state: VeilState, deps: StoreDeps): Promise<Map<FileId, Blob>> {
+  const outputs = new Map<FileId, Blob>();
+  // Slicing a work file costs a trip to the browser process (~0.3 ms): 5,000 of them in one go
+  // would be one long task, so the page gets a turn every few milliseconds.
+  let since = performance.now();
+  for (const [id, result] of state.results) {
+    if (!result.ok) continue;
+    try {
+      outputs.set(id, await deps.runner.output(result.output));
+    } catch {
+      // Left out below, with the reason.
+    }
+    if (performance.now() - since > 20) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      since = performance.now();
+    }
+  }
+  return outputs;
+}
+
 /** Every imported file, in import order, with what happened to it. */
-export function exportItems(state: VeilState): ExportItem[] {
+export function exportItems(state: VeilState, outputs: ReadonlyMap<FileId, Blob>): ExportItem[] {
   const ran = new Set(state.lastRun?.fileIds ?? []);
   const items: ExportItem[] = [];
   for (const file of state.files.values()) {
     const result = state.results.get(file.id);
-    if (result?.ok) {
+    const output = outputs.get(file.id);
+    if (result?.ok && !output) {
+      // Fail closed: a file whose output cannot be read back is not in the zip.
+      items.push({
+        item: file.id,
+        state: 'failed',
+        code: 'OUTPUT_LOST',
+        reason: 'the de-identified file could not be read back from the browser storage',
+        inputSha256: result.inputSha256,
+        inputBytes: result.inputBytes,
+      });
+    } else if (result?.ok) {
       const s = file.summary;
       items.push({
         item: file.id,
         state: 'done',
-        output: result.output,
+        output: output!,
+        outputCrc32: result.outputCrc32,
         outputBytes: result.outputBytes,
         inputBytes: result.inputBytes,
         inputSha256: result.inputSha256,
@@ -128,6 +167,11 @@ export const createExportSlice =
         });
         return;
       }
+      const refusal = exportBlockedReason(state);
+      if (refusal) {
+        set({ exporting: { ...IDLE, status: 'error', message: refusal } });
+        return;
+      }
       const created = new Date(deps.now());
       // First await of the click: the save dialog needs its user activation.
       const target = await deps.openSaveTarget(`veil-export-${stamp(created)}.zip`);
@@ -136,8 +180,12 @@ export const createExportSlice =
         return;
       }
       const current = get();
+      const outputs = await exportOutputs(current, deps);
+      // The batch's audit entries so far (the export's own entry follows: it names the zip's hash).
+      const audit = await get().auditForExport();
       const plan = planExport({
-        items: exportItems(current),
+        audit,
+        items: exportItems(current, outputs),
         profile: run.profile,
         keyFingerprint: run.key.fingerprint,
         deidentified: run.started,
@@ -147,7 +195,7 @@ export const createExportSlice =
       const total = plan.files.length;
       set({ exporting: { status: 'writing', written: 0, total, message: null } });
       let last = 0;
-      const stream = exportZipStream(plan, created, (written) => {
+      const zip = await exportZip(plan, created, (written) => {
         // At most one state update per flush interval, and always the last one.
         const now = deps.now();
         if (written === total || now - last >= deps.flushMs) {
@@ -155,8 +203,14 @@ export const createExportSlice =
           set({ exporting: { status: 'writing', written, total, message: null } });
         }
       });
+      const archive = get().auditArchive(zip.stream);
       try {
-        await target.write(stream);
+        await target.write(archive.stream, zip.blob);
+        get().auditExported({
+          archiveHash: await archive.digest(),
+          fileCount: total,
+          mappingIncluded: current.includeMapping,
+        });
         const left = plan.report.leftOut.length;
         set({
           exporting: {

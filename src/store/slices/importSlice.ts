@@ -152,12 +152,17 @@ export const createImportSlice =
 
     const importPicked = async (picked: readonly PickedFile[]): Promise<void> => {
       active++;
+      const firstId = nextId;
       // Size 0 until the file is read: asking a picked File its size costs a disk access (classify).
       const queue = picked.map((p) => add(p.path, 0, { kind: 'blob', blob: p.file }));
       flush();
       await drain(queue, CONCURRENCY, (file) => readOne(file, queue));
       active--;
       flush();
+      // Ids from this import on (zip entries included); the audit skips any another import logged.
+      const ids: FileId[] = [];
+      for (let id = Math.max(firstId, firstLive); id < nextId; id++) ids.push(id);
+      get().auditImport(ids);
     };
 
     return {
@@ -190,6 +195,7 @@ export const createImportSlice =
           lastRun: null,
         });
         get().select(null);
+        get().endBatch();
       },
     };
   };

@@ -6,6 +6,7 @@ import {
   type ProjectKey,
 } from '../../core/deid/projectKey';
 import { toVeilError } from '../../core/errors';
+import type { KeyVault } from '../audit/keyVault';
 import type { StoreDeps } from '../deps';
 import type { Notice, Slice } from '../state';
 
@@ -24,29 +25,24 @@ export interface KeySlice {
 }
 
 /**
- * Kept in this browser so that a researcher's batches share one key across visits. The audit issue
- * moves this to IndexedDB; the key file export is the portable copy.
+ * Kept in this browser (the vault: IndexedDB, or localStorage where there is none) so that a
+ * researcher's batches share one key across visits; the key file export is the portable copy.
+ * Each new, imported or exported key is logged by its fingerprint, never the key.
  */
-const STORED_KEY = 'veil.projectKey.v1';
-
 export const createKeySlice =
-  (deps: StoreDeps): Slice<KeySlice> =>
+  (deps: StoreDeps, vault: KeyVault): Slice<KeySlice> =>
   (set, get) => {
-    let initial: { key: ProjectKey; created: string } | null = null;
-    try {
-      const text = deps.storage?.getItem(STORED_KEY);
-      if (text) initial = parseProjectKeyFile(text);
-    } catch {
-      // A damaged stored key is not used; a new one is made on first use.
-    }
+    const initial = vault.initial;
 
-    const adopt = (key: ProjectKey, created: string, notice: Notice | null): void => {
-      try {
-        deps.storage?.setItem(STORED_KEY, serializeProjectKey(key, new Date(created)));
-      } catch {
-        // Without storage the key lives for this visit; the page suggests exporting it.
-      }
+    const adopt = (
+      key: ProjectKey,
+      created: string,
+      source: 'generated' | 'imported',
+      notice: Notice | null,
+    ): void => {
+      vault.save(key, created, source);
       set({ key, keyCreated: created, keyNotice: notice });
+      get().auditKey(source, key.fingerprint);
     };
     const fresh = (): ProjectKey => createProjectKey(deps.random(PROJECT_KEY_LENGTH));
 
@@ -58,14 +54,14 @@ export const createKeySlice =
         const existing = get().key;
         if (existing) return existing;
         const key = fresh();
-        adopt(key, new Date(deps.now()).toISOString(), {
+        adopt(key, new Date(deps.now()).toISOString(), 'generated', {
           kind: 'info',
           text: 'A project key was created. Export it to reproduce the same pseudonyms later.',
         });
         return key;
       },
       generateKey: () => {
-        adopt(fresh(), new Date(deps.now()).toISOString(), {
+        adopt(fresh(), new Date(deps.now()).toISOString(), 'generated', {
           kind: 'info',
           text: 'A new project key was created.',
         });
@@ -73,7 +69,10 @@ export const createKeySlice =
       importKey: (text) => {
         try {
           const { key, created } = parseProjectKeyFile(text);
-          adopt(key, created, { kind: 'info', text: `Key ${key.fingerprint} imported.` });
+          adopt(key, created, 'imported', {
+            kind: 'info',
+            text: `Key ${key.fingerprint} imported.`,
+          });
         } catch (error) {
           set({ keyNotice: { kind: 'error', text: toVeilError(error).message } });
         }
@@ -85,6 +84,7 @@ export const createKeySlice =
           `veil-project-key-${key.fingerprint}.json`,
           new Blob([serializeProjectKey(key, new Date(created))], { type: 'application/json' }),
         );
+        get().auditKey('exported', key.fingerprint);
       },
     };
   };

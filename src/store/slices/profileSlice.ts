@@ -10,6 +10,7 @@ import {
 import { parsePseudonymCsv, type PseudonymTable } from '../../core/deid/pseudonymTable';
 import type { CustomRule, Profile } from '../../core/deid/types';
 import { toVeilError } from '../../core/errors';
+import type { LocalPorts } from '../audit/ports';
 import type { KeyValueStorage, StoreDeps } from '../deps';
 import type { Notice, Slice } from '../state';
 
@@ -55,8 +56,8 @@ export interface ProfileSlice {
   exportProfile(): void;
 }
 
+/** The profile being edited, remembered for the next visit (not sensitive: localStorage). */
 const CURRENT = 'veil.profile.current.v1';
-const SAVED = 'veil.profiles.v1';
 const FULL_DATES: OptionName = 'RetainLongFullDates';
 const MODIFIED_DATES: OptionName = 'RetainLongModifDates';
 
@@ -98,16 +99,6 @@ function problemOf(profile: Profile, table: LoadedPseudonymTable | null): string
   return null;
 }
 
-function readSaved(storage: KeyValueStorage | null): Record<string, string> {
-  try {
-    const raw = storage?.getItem(SAVED);
-    const parsed: unknown = raw ? JSON.parse(raw) : {};
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
-}
-
 function initialProfile(storage: KeyValueStorage | null): Profile {
   const raw = storage?.getItem(CURRENT);
   if (!raw) return defaultProfile();
@@ -121,11 +112,25 @@ function initialProfile(storage: KeyValueStorage | null): Profile {
 const fileSafe = (name: string): string =>
   name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60) || 'profile';
 
+/** A pseudonym table kept from an earlier visit, if it still parses. */
+function keptTable(csv: string | null): LoadedPseudonymTable | null {
+  if (csv === null) return null;
+  try {
+    const table = parsePseudonymCsv(csv);
+    return { table, fileName: 'kept in this browser', patients: table.size };
+  } catch {
+    return null;
+  }
+}
+
 export const createProfileSlice =
-  (deps: StoreDeps): Slice<ProfileSlice> =>
+  (deps: StoreDeps, ports: Pick<LocalPorts, 'profiles' | 'pseudonymTable'>): Slice<ProfileSlice> =>
   (set, get) => {
     const { storage } = deps;
+    const shelf = ports.profiles;
+    const readSaved = (): Record<string, string> => shelf.read();
     const initial = initialProfile(storage);
+    const initialTable = keptTable(ports.pseudonymTable);
 
     /** Every change goes through here: validated, remembered for the next visit. */
     const update = (profile: Profile, notice: Notice | null = null): void => {
@@ -143,15 +148,15 @@ export const createProfileSlice =
       options: inOrder(options),
     });
     const writeSaved = (saved: Record<string, string>): void => {
-      storage?.setItem(SAVED, JSON.stringify(saved));
+      shelf.write(saved);
       set({ savedProfiles: Object.keys(saved).sort() });
     };
 
     return {
       profile: initial,
-      profileProblem: problemOf(initial, null),
-      pseudonymTable: null,
-      savedProfiles: Object.keys(readSaved(storage)).sort(),
+      profileProblem: problemOf(initial, initialTable),
+      pseudonymTable: initialTable,
+      savedProfiles: Object.keys(readSaved()).sort(),
       profileNotice: null,
 
       setProfile: (profile) => update(profile),
@@ -224,6 +229,7 @@ export const createProfileSlice =
           return;
         }
         set({ pseudonymTable: { table, fileName, patients: table.size } });
+        get().rememberPseudonymTable(csv);
         update(
           { ...get().profile, pseudonyms: { kind: 'table' } },
           { kind: 'info', text: `Pseudonym table loaded: ${table.size} patients.` },
@@ -254,16 +260,16 @@ export const createProfileSlice =
           set({ profileNotice: { kind: 'error', text: `Not saved: ${profileProblem}` } });
           return;
         }
-        writeSaved({ ...readSaved(storage), [profile.name]: serializeProfile(profile) });
+        writeSaved({ ...readSaved(), [profile.name]: serializeProfile(profile) });
         set({ profileNotice: { kind: 'info', text: `Saved "${profile.name}" in this browser.` } });
       },
       loadSavedProfile: (name) => {
-        const text = readSaved(storage)[name];
+        const text = readSaved()[name];
         if (text === undefined) return;
         get().importProfile(text);
       },
       deleteSavedProfile: (name) => {
-        const saved = readSaved(storage);
+        const saved = readSaved();
         delete saved[name];
         writeSaved(saved);
       },
@@ -271,6 +277,7 @@ export const createProfileSlice =
         try {
           const profile = parseProfile(json);
           update(profile, { kind: 'info', text: `Profile "${profile.name}" loaded.` });
+          get().auditProfileChosen(profile);
         } catch (error) {
           set({ profileNotice: { kind: 'error', text: toVeilError(error).message } });
         }

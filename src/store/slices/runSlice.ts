@@ -3,10 +3,12 @@ import type { ProjectKey } from '../../core/deid/projectKey';
 import type { PseudonymTable } from '../../core/deid/pseudonymTable';
 import type { Profile } from '../../core/deid/types';
 import { toVeilError } from '../../core/errors';
-import type { BatchSetup, JobOutcome } from '../../worker/protocol';
+import type { BatchSetup, InspectOutcome, JobOutcome } from '../../worker/protocol';
+import { runBlockedReason } from '../audit/selectors';
 import type { StoreDeps } from '../deps';
 import { BatchSummarizer, residualRisks } from '../review';
 import type { Notice, Slice } from '../state';
+import { EXPORT_IDLE } from './exportSlice';
 import type { BatchReview, FileId, FileResult, ImportedFile } from '../types';
 
 export interface RunProgress {
@@ -41,6 +43,11 @@ export interface RunSlice {
   /** De-identifies every DICOM file found (a key is created on first use). */
   deidentify(): Promise<void>;
   cancel(): void;
+  /**
+   * One file of the last run de-identified again, with every change and its values, for the diff
+   * (the run itself keeps only counts and a digest). null when the file is not in the last run.
+   */
+  inspectFile(id: FileId): Promise<InspectOutcome | null>;
 }
 
 const IDLE: RunProgress = {
@@ -59,10 +66,14 @@ export const createRunSlice =
   (deps: StoreDeps): Slice<RunSlice> =>
   (set, get) => {
     let controller: AbortController | undefined;
+    /** The setup each run used: an inspection must use the very same plan, key and table. */
+    const setups = new WeakMap<RunRecord, BatchSetup>();
+    /** The last run's setup, even once its files were cleared: its outputs are released next run. */
+    let lastSetup: BatchSetup | undefined;
 
     const toResult = (file: ImportedFile, outcome: JobOutcome): FileResult => {
       if (!outcome.ok) return outcome;
-      return { ...outcome, risks: residualRisks(file.summary, outcome.changes) };
+      return { ...outcome, risks: residualRisks(file.summary, outcome.review) };
     };
 
     return {
@@ -87,6 +98,11 @@ export const createRunSlice =
         }
         if (state.profileProblem) {
           set({ runNotice: { kind: 'error', text: state.profileProblem } });
+          return;
+        }
+        const refusal = runBlockedReason(state);
+        if (refusal) {
+          set({ runNotice: { kind: 'error', text: refusal } });
           return;
         }
         const { profile } = state;
@@ -120,7 +136,20 @@ export const createRunSlice =
           fileIds: targets.map((f) => f.id),
           started: new Date(startedAt).toISOString(),
         };
-        set({ run: progress, runNotice: null, results: new Map(), review: null, lastRun: record });
+        // The previous run's outputs go (after a grace period for a download still reading them).
+        if (lastSetup) deps.runner.release(lastSetup);
+        lastSetup = setup;
+        setups.set(record, setup);
+        // A new run makes the last export's message stale: the status line speaks of this run.
+        set({
+          run: progress,
+          runNotice: null,
+          results: new Map(),
+          review: null,
+          lastRun: record,
+          exporting: EXPORT_IDLE,
+        });
+        const audit = get().auditRun(record);
         // Clearing the files drops this run's record: its late results must not come back.
         const current = (): boolean => get().lastRun === record;
 
@@ -141,11 +170,18 @@ export const createRunSlice =
 
         await Promise.all(
           targets.map(async (file) => {
-            const outcome = await deps.runner.run(setup, file.path, file.source, mine.signal);
+            const outcome = await deps.runner.run(
+              setup,
+              file.path,
+              file.source,
+              mine.signal,
+              file.size,
+            );
             // A cancelled file is not a failure: it was never processed, and the export says so.
             if (!outcome.ok && outcome.error.code === 'ABORTED') return;
             const result = toResult(file, outcome);
             results.set(file.id, result);
+            audit.file(file, result);
             summary.add(file.id, result);
             progress = {
               ...progress,
@@ -157,7 +193,14 @@ export const createRunSlice =
           }),
         );
         if (controller === mine) controller = undefined;
-        if (!current()) return;
+        // Every job is answered: the workers close their work files, and the outputs can be read.
+        await deps.runner.finish(setup);
+        if (!current()) {
+          // The files were cleared meanwhile: nothing will export these outputs.
+          deps.runner.release(setup);
+          if (lastSetup === setup) lastSetup = undefined;
+          return;
+        }
         flush();
         const cancelled = mine.signal.aborted;
         progress = {
@@ -172,6 +215,14 @@ export const createRunSlice =
       cancel: () => {
         if (!controller) return;
         controller.abort();
+      },
+
+      inspectFile: async (id) => {
+        const { lastRun, files } = get();
+        const setup = lastRun ? setups.get(lastRun) : undefined;
+        const file = files.get(id);
+        if (!setup || !file || !lastRun?.fileIds.includes(id)) return null;
+        return deps.runner.inspect(setup, file.path, file.source);
       },
     };
   };

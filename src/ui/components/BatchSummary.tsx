@@ -152,7 +152,11 @@ export function BatchSummary<K extends string | number>({
               <th scope="col">Tag</th>
               <th scope="col">Keyword</th>
               {CHANGE_KINDS.map((kind) => (
-                <th key={kind} scope="col" className={changeKindClass(kind)}>
+                <th
+                  key={kind}
+                  scope="col"
+                  className={`${changeKindClass(kind)} veil-summary__kind-col`}
+                >
                   <span className="veil-summary__kind-head">
                     <span aria-hidden="true">{CHANGE_KIND_STYLE[kind].symbol}</span>
                     {CHANGE_KIND_STYLE[kind].label}
@@ -170,9 +174,11 @@ export function BatchSummary<K extends string | number>({
                 <Fragment key={row.path}>
                   <tr>
                     <th scope="row" className="veil-summary__path">
-                      {row.path}
+                      {breakable(row.path)}
                     </th>
-                    <td>{row.keyword || <span className="veil-summary__muted">unknown</span>}</td>
+                    <td className="veil-summary__keyword" title={row.keyword || undefined}>
+                      {row.keyword || <span className="veil-summary__muted">unknown</span>}
+                    </td>
                     {CHANGE_KINDS.map((kind) => {
                       const files = row.files[kind] ?? [];
                       if (files.length === 0) {
@@ -226,6 +232,21 @@ export function BatchSummary<K extends string | number>({
       </div>
     </section>
   );
+}
+
+/** A nested tag path may wrap after each `/` (and nowhere inside a tag). */
+function breakable(path: string) {
+  const steps = path.split('/');
+  return steps.map((step, i) => (
+    <Fragment key={i}>
+      {i > 0 && (
+        <>
+          /<wbr />
+        </>
+      )}
+      {step}
+    </Fragment>
+  ));
 }
 
 function FileList<K extends string | number>({

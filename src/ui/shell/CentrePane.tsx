@@ -92,7 +92,7 @@ function InstanceView({ tab }: { tab: CentreTab }) {
       <div className="app-preview">
         <ImagePreview
           file={inspection.original}
-          after={result?.ok ? result.output : undefined}
+          after={result?.ok ? inspection.output : undefined}
           burnedInRisk={risks.length > 0}
           label={`Instance ${file.summary?.instanceNumber ?? file.id}`}
         />
@@ -147,7 +147,15 @@ function InstanceView({ tab }: { tab: CentreTab }) {
           ))}
         </ul>
       )}
-      <DiffView changes={result.changes} defaultChangesOnly />
+      {inspection.changes ? (
+        <DiffView changes={inspection.changes} defaultChangesOnly />
+      ) : inspection.outputError ? (
+        <p className="app-notice app-notice--error">
+          The changes cannot be shown: {inspection.outputError}
+        </p>
+      ) : (
+        <p className="app-empty">Comparing…</p>
+      )}
     </div>
   );
 }

@@ -1,5 +1,13 @@
-import { useRef } from 'react';
-import { useVeil, useVeilShallow } from '../../store';
+import { useRef, useState } from 'react';
+import {
+  exportBlockedReason,
+  runBlockedReason,
+  signOffStatus,
+  useVeil,
+  useVeilShallow,
+} from '../../store';
+import { AuditDialog } from './AuditDialog';
+import { SettingsDialog } from './SettingsDialog';
 import { StatusLine } from './StatusLine';
 
 /** The clinician's whole path: open, de-identify, export. Every other control is optional. */
@@ -18,7 +26,12 @@ export function TopBar() {
   const dicomCount = useVeil((s) => s.tree.reduce((n, p) => n + p.instanceCount, 0));
   const exportable = useVeil((s) => [...s.results.values()].some((r) => r.ok));
   const includeMapping = useVeil((s) => s.includeMapping);
-  const blocked = useVeil((s) => s.profileProblem);
+  const blocked = useVeil((s) => s.profileProblem ?? runBlockedReason(s));
+  const exportBlocked = useVeil(exportBlockedReason);
+  const signOff = useVeil(signOffStatus);
+  const signOffReview = useVeil((s) => s.signOffReview);
+  const operator = useVeil((s) => s.auditSettings.operator);
+  const [dialog, setDialog] = useState<'audit' | 'settings' | null>(null);
 
   const take = (input: HTMLInputElement | null) => {
     if (!input?.files || input.files.length === 0) return;
@@ -75,14 +88,43 @@ export function TopBar() {
           <button
             type="button"
             className="veil-button"
-            disabled={!exportable || running || writing}
+            disabled={signOff !== 'pending' || running}
+            aria-pressed={signOff === 'signed'}
+            title="Confirm that you reviewed the changes of this batch (logged with the batch's hash)"
+            onClick={() => void signOffReview()}
+          >
+            {signOff === 'signed' ? 'Signed off ✓' : 'Sign off review'}
+          </button>
+          <button
+            type="button"
+            className="veil-button"
+            disabled={!exportable || running || writing || exportBlocked !== null}
+            title={exportBlocked ?? undefined}
             onClick={() => void exportZip()}
           >
             Export zip
           </button>
         </div>
+        <div className="app-topbar__actions" role="toolbar" aria-label="Audit and settings">
+          <button
+            type="button"
+            className="app-operator"
+            title="The name written into each audit entry (change it in Settings)"
+            onClick={() => setDialog('settings')}
+          >
+            {operator === null ? 'Operator not set' : `Operator: ${operator}`}
+          </button>
+          <button type="button" className="veil-button" onClick={() => setDialog('audit')}>
+            Audit log
+          </button>
+          <button type="button" className="veil-button" onClick={() => setDialog('settings')}>
+            Settings
+          </button>
+        </div>
       </div>
       <StatusLine />
+      {dialog === 'audit' && <AuditDialog onClose={() => setDialog(null)} />}
+      {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
       <input
         ref={filesInput}
         type="file"
