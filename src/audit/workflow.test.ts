@@ -216,6 +216,7 @@ describe('a full workflow on PHI canary files', () => {
       batchId,
       batchHash: batchHash(pHash, outcomes),
       fileCount: 5,
+      residualFiles: 0,
     });
     const segmentText = serializeAuditExport(await data.audit.segmentForBatch(batchId));
     const archive = Buffer.concat([...outputs, Buffer.from(segmentText)]);

@@ -40,7 +40,8 @@ export type ExportItem =
     }
   | {
       readonly item: number;
-      readonly state: 'failed' | 'skipped' | 'not-processed';
+      /** 'held': de-identified, but identifying values remain and nobody signed them off. */
+      readonly state: 'failed' | 'skipped' | 'not-processed' | 'held';
       readonly code: string;
       readonly reason: string;
       readonly inputSha256?: string;

@@ -23,7 +23,7 @@ export interface ReportedFile {
 
 export interface LeftOutFile {
   readonly item: number;
-  readonly status: 'skipped' | 'failed' | 'not-processed' | 'duplicate';
+  readonly status: 'skipped' | 'failed' | 'not-processed' | 'duplicate' | 'held';
   readonly code: string;
   readonly reason: string;
   readonly inputSha256?: string;

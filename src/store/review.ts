@@ -1,3 +1,4 @@
+import { IDENTIFIER_KIND_TEXT, type ResidualHit } from '../core/deid/residual';
 import type { ChangeKind } from '../core/deid/types';
 import { BURNED_IN_RISK_TEXT, type InstanceSummary } from '../core/dicom/parseHeader';
 import { parseOutcomes, type ReviewDigest, type TagOutcome } from '../worker/reviewDigest';
@@ -13,8 +14,19 @@ export { tagPathKey } from '../worker/reviewDigest';
 export function residualRisks(
   summary: InstanceSummary | undefined,
   review: ReviewDigest,
+  residual: readonly ResidualHit[] = [],
 ): ResidualRisk[] {
   const risks: ResidualRisk[] = [];
+  if (residual.length > 0) {
+    // The engine's residual scan: values of the original file itself, found where they survived.
+    const kinds = [...new Set(residual.map((hit) => IDENTIFIER_KIND_TEXT[hit.kind]))];
+    const paths = [...new Set(residual.map((hit) => hit.path))];
+    risks.push({
+      kind: 'identifying-values',
+      message: `Identifying values of the original (${kinds.join(', ')}) remain in ${paths.length} value${paths.length === 1 ? '' : 's'}: the file is held back from the export until the rule is changed or the review is signed off.`,
+      paths,
+    });
+  }
   if (summary && summary.burnedInRisks.length > 0) {
     risks.push({
       kind: 'burned-in-text',
@@ -57,6 +69,7 @@ export class BatchSummarizer {
   /** Parsed digests by their text: the slices of a series share one, so most files parse nothing. */
   private readonly parsed = new Map<string, TagOutcome[]>();
   private readonly risks: Record<ResidualRisk['kind'], FileId[]> = {
+    'identifying-values': [],
     'burned-in-text': [],
     'free-text-kept': [],
     'private-kept': [],
@@ -101,6 +114,7 @@ export class BatchSummarizer {
     return {
       tags,
       risks: {
+        'identifying-values': [...this.risks['identifying-values']],
         'burned-in-text': [...this.risks['burned-in-text']],
         'free-text-kept': [...this.risks['free-text-kept']],
         'private-kept': [...this.risks['private-kept']],

@@ -19,7 +19,7 @@ export interface ImportedFile {
 
 /** What remains a risk in a de-identified file, for the privacy officer's review. */
 export interface ResidualRisk {
-  readonly kind: 'burned-in-text' | 'free-text-kept' | 'private-kept';
+  readonly kind: 'identifying-values' | 'burned-in-text' | 'free-text-kept' | 'private-kept';
   readonly message: string;
   /** Tag paths concerned, when the risk is in the header. */
   readonly paths: readonly string[];

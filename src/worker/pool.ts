@@ -42,7 +42,10 @@ export interface PoolOptions {
    * origin private file system), or null for Blobs.
    */
   readonly workArea?: WorkArea | null;
-  /** How long a released batch's work files are kept (an export download may still read them). */
+  /**
+   * How long a released batch's work files are kept: an export of it may still be reading them
+   * (a 2 GB zip going to a slow disk, or a download the browser is still writing).
+   */
   readonly releaseMs?: number;
 }
 
@@ -144,7 +147,7 @@ export function createDeidPool(options: PoolOptions = {}): DeidRunner {
     options.createWorker === undefined ? defaultWorkerFactory() : options.createWorker;
   const workArea =
     options.workArea !== undefined ? options.workArea : factory ? openWorkArea() : null;
-  const releaseMs = options.releaseMs ?? 10 * 60_000;
+  const releaseMs = options.releaseMs ?? 60 * 60_000;
 
   const queue: Job[] = [];
   const slots = new Set<Slot>();

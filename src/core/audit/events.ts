@@ -155,6 +155,11 @@ export type AuditEvent =
       readonly batchId: string;
       readonly batchHash: string;
       readonly fileCount: number;
+      /**
+       * Files in which the residual scan found identifying values of the original: signing off
+       * releases them to the export, so the entry says how many (never where or what).
+       */
+      readonly residualFiles: number;
     }
   | {
       readonly type: 'exported';

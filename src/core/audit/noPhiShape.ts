@@ -85,6 +85,7 @@ const EVENT_FIELDS: {
     batchId: required(randomId),
     batchHash: required(hash),
     fileCount: required(count),
+    residualFiles: required(count),
   },
   exported: {
     batchId: required(randomId),

@@ -51,6 +51,7 @@ export function sampleEvents(batchId = 'b'.repeat(32)): {
       batchId,
       batchHash: h('batch'),
       fileCount: 2,
+      residualFiles: 1,
     },
     exported: {
       type: 'exported',

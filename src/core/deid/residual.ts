@@ -72,6 +72,27 @@ export const IDENTIFIER_KINDS = [
 
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
+/** Each kind in words, for reports and the review screen. */
+export const IDENTIFIER_KIND_TEXT: Readonly<Record<IdentifierKind, string>> = {
+  'patient-name': "the patient's name",
+  'patient-name-family': "the patient's family name",
+  'patient-name-given': "the patient's given name",
+  'patient-name-middle': "the patient's middle name",
+  'other-patient-name': 'another name of the patient',
+  'patient-id': 'the patient ID',
+  'issuer-of-patient-id': 'the issuer of the patient ID',
+  'other-patient-id': 'another patient ID',
+  'accession-number': 'the accession number',
+  'birth-date': 'the birth date',
+  'patient-address': "the patient's address",
+  'patient-telephone': "the patient's telephone number",
+  'institution-name': 'the institution',
+  'institution-address': "the institution's address",
+  'institutional-department': 'the department',
+  'physician-name': "a physician's name",
+  'operator-name': "an operator's name",
+};
+
 /** One place where an identifying value of the original survives. Holds no value. */
 export interface ResidualHit {
   /** `(0040,A730)[0]/(0040,A160)`: the tag path through sequences, as Change.path writes it. */

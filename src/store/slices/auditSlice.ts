@@ -367,10 +367,12 @@ export const createAuditSlice =
         const { lastRun, results, run, files } = get();
         if (!lastRun || (run.status !== 'done' && run.status !== 'cancelled')) return;
         const outcomes: BatchFileOutcome[] = [];
+        let residualFiles = 0;
         for (const id of lastRun.fileIds) {
           const result = results.get(id);
           const file = files.get(id);
           if (!result) continue;
+          if (result.ok && result.residual.length > 0) residualFiles += 1;
           if (result.ok) {
             outcomes.push({ inputHash: result.inputSha256, outputHash: result.outputSha256 });
             continue;
@@ -386,6 +388,7 @@ export const createAuditSlice =
           batchId: b.id,
           batchHash: hash,
           fileCount: outcomes.length,
+          residualFiles,
         });
         set({ signOff: { run: lastRun, batchHash: hash, fileCount: outcomes.length } });
       },

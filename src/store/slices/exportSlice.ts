@@ -59,11 +59,25 @@ async function exportOutputs(state: VeilState, deps: StoreDeps): Promise<Map<Fil
 /** Every imported file, in import order, with what happened to it. */
 export function exportItems(state: VeilState, outputs: ReadonlyMap<FileId, Blob>): ExportItem[] {
   const ran = new Set(state.lastRun?.fileIds ?? []);
+  // Identifying values that survived go out only once a reviewer has signed this run off.
+  const residualSignedOff = state.signOff !== null && state.signOff.run === state.lastRun;
   const items: ExportItem[] = [];
   for (const file of state.files.values()) {
     const result = state.results.get(file.id);
     const output = outputs.get(file.id);
-    if (result?.ok && !output) {
+    if (result?.ok && result.residual.length > 0 && !residualSignedOff) {
+      const paths = [...new Set(result.residual.map((hit) => hit.path))];
+      items.push({
+        item: file.id,
+        state: 'held',
+        code: 'RESIDUAL_PHI',
+        reason:
+          `identifying values of the original remain at ${paths.slice(0, 6).join(', ')}` +
+          `${paths.length > 6 ? ` and ${paths.length - 6} more` : ''}: change the rule, or sign off the review`,
+        inputSha256: result.inputSha256,
+        inputBytes: result.inputBytes,
+      });
+    } else if (result?.ok && !output) {
       // Fail closed: a file whose output cannot be read back is not in the zip.
       items.push({
         item: file.id,

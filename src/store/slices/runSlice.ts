@@ -73,7 +73,7 @@ export const createRunSlice =
 
     const toResult = (file: ImportedFile, outcome: JobOutcome): FileResult => {
       if (!outcome.ok) return outcome;
-      return { ...outcome, risks: residualRisks(file.summary, outcome.review) };
+      return { ...outcome, risks: residualRisks(file.summary, outcome.review, outcome.residual) };
     };
 
     return {
@@ -147,7 +147,8 @@ export const createRunSlice =
           results: new Map(),
           review: null,
           lastRun: record,
-          exporting: EXPORT_IDLE,
+          // (An export still writing keeps its progress.)
+          ...(state.exporting.status === 'writing' ? {} : { exporting: EXPORT_IDLE }),
         });
         const audit = get().auditRun(record);
         // Clearing the files drops this run's record: its late results must not come back.

@@ -57,7 +57,12 @@ function renderSummary(extra: Partial<Props<number>> = {}) {
   render(
     createElement(BatchSummary<number>, {
       rows: ROWS,
-      risks: { 'burned-in-text': [], 'free-text-kept': [0, 2], 'private-kept': [] },
+      risks: {
+        'identifying-values': [1],
+        'burned-in-text': [],
+        'free-text-kept': [0, 2],
+        'private-kept': [],
+      },
       totalFiles: FILES.length,
       fileName: (id: number) => FILES[id]!,
       onOpenFile,
@@ -130,5 +135,7 @@ describe('BatchSummary', () => {
     });
     fireEvent.click(within(list).getByRole('button', { name: 'JPGExtended.dcm' }));
     expect(onOpenFile).toHaveBeenCalledWith(2);
+    const held = within(risks).getByRole('button', { name: /identifying values/ });
+    expect(held.textContent).toMatch(/^⛔ 1 file still hold identifying values/);
   });
 });

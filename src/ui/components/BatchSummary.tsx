@@ -17,7 +17,7 @@ export interface TagSummaryRow<K extends string | number = string> {
   readonly rules: readonly string[];
 }
 
-export type RiskKind = 'burned-in-text' | 'free-text-kept' | 'private-kept';
+export type RiskKind = 'identifying-values' | 'burned-in-text' | 'free-text-kept' | 'private-kept';
 
 export interface Props<K extends string | number = string> {
   readonly rows: readonly TagSummaryRow<K>[];
@@ -31,6 +31,12 @@ export interface Props<K extends string | number = string> {
 }
 
 const RISKS: readonly { kind: RiskKind; symbol: string; text: string; none: string }[] = [
+  {
+    kind: 'identifying-values',
+    symbol: '⛔',
+    text: 'still hold identifying values of the original (held back from the export until signed off)',
+    none: 'No identifying value of an original file found in the output',
+  },
   {
     kind: 'burned-in-text',
     symbol: '⚠',

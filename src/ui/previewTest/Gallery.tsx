@@ -53,7 +53,12 @@ export function Gallery({ bytes, name }: { bytes: Uint8Array; name: string }) {
       <section data-testid="gallery-summary" style={{ height: 360 }}>
         <BatchSummary<number>
           rows={data.rows}
-          risks={{ 'burned-in-text': [1], 'free-text-kept': [0, 2], 'private-kept': [] }}
+          risks={{
+            'identifying-values': [2],
+            'burned-in-text': [1],
+            'free-text-kept': [0, 2],
+            'private-kept': [],
+          }}
           totalFiles={3}
           fileName={(id) => `file ${id + 1}.dcm`}
           onOpenFile={() => undefined}
