@@ -9,7 +9,7 @@
  * 1. Generates about --gb GB of synthetic DICOM into a temporary folder (scripts/large/generate.ts:
  *    CT series of 0.5 MB slices and four 105 MB multi-frame files).
  * 2. Builds the app (vite build into VEIL_E2E_DIST, default a temporary folder; --no-build serves
- *    what is there) and serves it with vite preview on VEIL_E2E_PORT (default 4190, or a free one).
+ *    what is there) and serves it with vite preview on VEIL_E2E_PORT (default 4177, or a free one).
  * 3. In Debian's Chromium on a fresh persistent profile (scripts/bench/tab.mjs): every file through
  *    "Open files", De-identify (basic profile), Export zip by the download path (no save dialog).
  * 4. Checks the zip: one .dcm entry per input file, report.json says all were included, and
@@ -207,7 +207,8 @@ async function main() {
     : tempDir('veil-large-app-');
   if (!args['no-build']) build(outDir);
   else if (!existsSync(join(outDir, 'index.html'))) fail(`--no-build: no app built in ${outDir}`);
-  const port = await freePort(Number(process.env.VEIL_E2E_PORT ?? 4190));
+  // Not 4190, which the Fetch standard blocks (fetch and Chromium refuse to connect to it).
+  const port = await freePort(Number(process.env.VEIL_E2E_PORT ?? 4177));
   const { child: preview, url } = await serve(outDir, port);
 
   let app;

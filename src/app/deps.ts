@@ -1,7 +1,13 @@
 import { tabSessionId } from '../audit';
 import { VEIL_VERSION } from '../core/version';
 import { downloadBlob, openSaveTarget } from '../export/save';
-import { bootLocalData, createArchiveHasher, type KeyValueStorage, type StoreDeps } from '../store';
+import {
+  bootLocalData,
+  createArchiveHasher,
+  workerSourceHasher,
+  type KeyValueStorage,
+  type StoreDeps,
+} from '../store';
 import { createDeidPool } from '../worker/pool';
 
 /** localStorage when the browser allows it (private modes and file:// may throw on access). */
@@ -48,6 +54,16 @@ export async function browserDeps(): Promise<StoreDeps> {
     // About six progress renders a second: smooth to the eye, cheap for the main thread.
     flushMs: 150,
     local,
+    sha256:
+      typeof Worker === 'undefined'
+        ? undefined
+        : workerSourceHasher(
+            () =>
+              new Worker(new URL('../store/audit/fileHash.worker.ts', import.meta.url), {
+                type: 'module',
+                name: 'veil-file-hash',
+              }),
+          ),
     archiveHasher: createArchiveHasher(
       typeof Worker === 'undefined'
         ? undefined

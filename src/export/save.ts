@@ -5,11 +5,11 @@ export interface SaveTarget {
   readonly name: string;
   /**
    * Writes the zip. `stream` holds the same bytes as `zip` (the export passes it through the audit
-   * trail's archive hash) and is always read to its end: the file target writes it to the chosen
-   * file; the download target gives `zip` itself to the browser's download manager and reads
-   * `stream` beside it only for whoever taps it.
+   * trail's archive hash): the file target writes it to the chosen file (a target of kind 'file'
+   * is always given a stream); the download target gives `zip` itself to the browser's download
+   * manager, and reads `stream` beside it, if there is one, only for whoever taps it.
    */
-  write(stream: ReadableStream<Uint8Array>, zip: Blob): Promise<void>;
+  write(stream: ReadableStream<Uint8Array> | null, zip: Blob): Promise<void>;
 }
 
 /** The File System Access API, where the browser has it (Chromium); not in TypeScript's DOM lib. */
@@ -41,7 +41,8 @@ export async function openSaveTarget(suggestedName: string): Promise<SaveTarget 
         kind: 'file',
         name: handle.name,
         // pipeTo aborts the writable when the stream fails: the browser then discards the partial file.
-        write: async (stream) => stream.pipeTo(await handle.createWritable()),
+        write: async (stream, zip) =>
+          (stream ?? zip.stream()).pipeTo(await handle.createWritable()),
       };
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') return null;
@@ -52,7 +53,7 @@ export async function openSaveTarget(suggestedName: string): Promise<SaveTarget 
     kind: 'download',
     name: suggestedName,
     write: async (stream, zip) => {
-      const read = stream.pipeTo(drain());
+      const read = stream?.pipeTo(drain());
       downloadBlob(suggestedName, zip);
       await read;
     },

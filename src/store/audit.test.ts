@@ -83,8 +83,8 @@ function harness(local: LocalBoot | undefined, w: World = world()): Harness {
     openSaveTarget: async (name) => ({
       kind: 'download',
       name,
-      write: async (stream) =>
-        void zips.push(new Uint8Array(await new Response(stream).arrayBuffer())),
+      // As the real download target: the zip Blob itself is saved.
+      write: async (_stream, zip) => void zips.push(new Uint8Array(await zip.arrayBuffer())),
     }),
     download: (name, data) => void downloads.push({ name, data }),
     storage: w.storage,

@@ -2,7 +2,7 @@ import type { SaveTarget } from '../export/save';
 import type { DeidRunner } from '../worker/pool';
 import type { ArchiveHasher } from './audit/archiveHash';
 import type { LocalBoot } from './audit/boot';
-import type { Sha256 } from './audit/fileHashes';
+import type { SourceSha256 } from './audit/fileHashes';
 
 /** Minimal synchronous key-value storage (localStorage, or a Map in tests). */
 export interface KeyValueStorage {
@@ -35,6 +35,9 @@ export interface StoreDeps {
   readonly local?: LocalBoot;
   /** Hashes export archives as they stream (in a worker on the page); default: on this thread. */
   readonly archiveHasher?: ArchiveHasher;
-  /** SHA-256 of an imported file's bytes; default: WebCrypto. */
-  readonly sha256?: Sha256;
+  /**
+   * SHA-256 of an imported file, read from its source: on the page, in a worker (reading and
+   * hashing 600 files is seconds of work); default: read here, then WebCrypto.
+   */
+  readonly sha256?: SourceSha256;
 }

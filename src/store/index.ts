@@ -11,4 +11,5 @@ export type { AuditVerdictView, ResumeOffer, ResumeProgress, SignOff } from './s
 export { exportBlockedReason, runBlockedReason, signOffStatus } from './audit/selectors';
 export { bootLocalData, type LocalBoot } from './audit/boot';
 export { createArchiveHasher, type HashWorkerLike } from './audit/archiveHash';
+export { workerSourceHasher } from './audit/fileHashClient';
 export type { AuditPage, AuditQuery, Settings, SettingsPatch } from '../audit';

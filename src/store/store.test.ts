@@ -37,8 +37,8 @@ function harness(over: Partial<StoreDeps> = {}, storage = new MemoryStorage()): 
     openSaveTarget: async (name) => ({
       kind: 'download',
       name,
-      write: async (stream) =>
-        void saved.push(new Uint8Array(await new Response(stream).arrayBuffer())),
+      // As the real download target: the zip Blob itself is saved.
+      write: async (_stream, zip) => void saved.push(new Uint8Array(await zip.arrayBuffer())),
     }),
     download: (name, data) => void downloads.push({ name, data }),
     storage,

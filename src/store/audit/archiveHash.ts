@@ -8,11 +8,18 @@ export interface ArchiveHasher {
     readonly stream: ReadableStream<Uint8Array>;
     digest(): Promise<string>;
   };
+  /**
+   * The hash of an archive that exists as a Blob (the download path): the worker reads the Blob
+   * itself, so no byte of it passes through the page.
+   */
+  hashBlob(blob: Blob): Promise<string>;
 }
 
 /** What the page and archiveHash.worker.ts say to each other. */
 export type ToHashWorker =
-  { readonly type: 'chunk'; readonly bytes: Uint8Array } | { readonly type: 'end' };
+  | { readonly type: 'chunk'; readonly bytes: Uint8Array }
+  | { readonly type: 'end' }
+  | { readonly type: 'blob'; readonly blob: Blob };
 export type FromHashWorker =
   | { readonly type: 'ack'; readonly bytes: number }
   | { readonly type: 'digest'; readonly hex: string };
@@ -46,7 +53,29 @@ export function createArchiveHasher(
   return {
     tap: (stream) =>
       createWorker ? tapInWorker(stream, createWorker(), maxInFlight) : tapHere(stream),
+    hashBlob: (blob) => (createWorker ? blobInWorker(blob, createWorker()) : blobHere(blob)),
   };
+}
+
+async function blobHere(blob: Blob): Promise<string> {
+  const { stream, digest } = tapHere(blob.stream());
+  await stream.pipeTo(new WritableStream());
+  return digest();
+}
+
+function blobInWorker(blob: Blob, worker: HashWorkerLike): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    worker.onmessage = (event) => {
+      if (event.data.type !== 'digest') return;
+      resolve(event.data.hex);
+      worker.terminate();
+    };
+    worker.onerror = () => {
+      reject(new Error('the archive hash worker stopped'));
+      worker.terminate();
+    };
+    worker.postMessage({ type: 'blob', blob });
+  });
 }
 
 function tapHere(stream: ReadableStream<Uint8Array>) {

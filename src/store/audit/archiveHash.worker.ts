@@ -9,9 +9,16 @@ const scope = globalThis as unknown as {
   postMessage(message: FromHashWorker): void;
 };
 
-scope.onmessage = (event) => {
+scope.onmessage = async (event) => {
   const message = event.data;
-  if (message.type === 'chunk') {
+  if (message.type === 'blob') {
+    // The whole archive, read here from its (disk-backed) Blob.
+    const reader = message.blob.stream().getReader();
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      hash.update(part.value);
+    }
+    scope.postMessage({ type: 'digest', hex: bytesToHex(hash.digest()) });
+  } else if (message.type === 'chunk') {
     hash.update(message.bytes);
     scope.postMessage({ type: 'ack', bytes: message.bytes.length });
   } else {

@@ -5,6 +5,9 @@ import type { FileId } from '../types';
 /** SHA-256 of some bytes as lower-case hex. */
 export type Sha256 = (bytes: Uint8Array) => Promise<string>;
 
+/** SHA-256 of an imported file's bytes (read from its source) as lower-case hex. */
+export type SourceSha256 = (source: SourceRef) => Promise<string>;
+
 /**
  * WebCrypto's digest: native code, and in Chromium it runs off the page's thread, so hashing a
  * 500 MB file never freezes the page (a JavaScript SHA-256 would take seconds on it).
@@ -13,6 +16,10 @@ export const webCryptoSha256: Sha256 = async (bytes) => {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 };
+
+/** Reads the file on this thread, then WebCrypto (tests; the page hashes in fileHash.worker.ts). */
+export const readAndHash: SourceSha256 = async (source) =>
+  webCryptoSha256(await readSource(source));
 
 /**
  * Files read at once for hashing: each is held whole while its digest runs, so two bound the memory
@@ -36,7 +43,7 @@ export class FileHasher {
    * same files (the run's own hashes are then offered), so a batch is not read twice at once.
    */
   constructor(
-    private readonly sha256: Sha256 = webCryptoSha256,
+    private readonly sha256: SourceSha256 = readAndHash,
     private readonly gate: () => Promise<void> = async () => undefined,
   ) {}
 
@@ -72,7 +79,7 @@ export class FileHasher {
     try {
       const known = this.offered.get(id);
       if (known !== undefined) return known;
-      return await this.sha256(await readSource(source));
+      return await this.sha256(source);
     } catch {
       return null;
     } finally {

@@ -12,6 +12,7 @@ import {
   type HashWorkerLike,
   type ToHashWorker,
 } from './archiveHash';
+import { readSource } from '../../worker/source';
 import { FileHasher, webCryptoSha256 } from './fileHashes';
 import { memoryTrail } from './memoryTrail';
 import { AuditRecorder } from './recorder';
@@ -202,9 +203,10 @@ describe('archive hashing', () => {
 describe('FileHasher', () => {
   it('hashes each file once, reads none it was told the hash of, and gives null when unreadable', async () => {
     const reads: number[] = [];
-    const hasher = new FileHasher(async (b) => {
-      reads.push(b.length);
-      return webCryptoSha256(b);
+    const hasher = new FileHasher(async (source) => {
+      const bytes = await readSource(source);
+      reads.push(bytes.length);
+      return webCryptoSha256(bytes);
     });
     const blob = (text: string) => ({ kind: 'blob' as const, blob: new Blob([text]) });
     const a = hasher.hash(1, blob('one'));
@@ -222,5 +224,13 @@ describe('FileHasher', () => {
     };
     expect(await hasher.hash(3, broken)).toBeNull();
     expect(reads).toEqual([3]);
+  });
+});
+
+describe('createArchiveHasher().hashBlob', () => {
+  it('hashes a Blob read from its own stream (the download path)', async () => {
+    const bytes = Uint8Array.from({ length: 3 * 1024 * 1024 + 5 }, (_, i) => (i * 13) & 0xff);
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    expect(await createArchiveHasher().hashBlob(new Blob([bytes]))).toBe(expected);
   });
 });

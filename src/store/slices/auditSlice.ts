@@ -145,6 +145,8 @@ export interface AuditSlice {
   auditForExport(): Promise<ExportAudit>;
   /** The export archive's stream, hashed on its way to disk (for the `exported` entry). */
   auditArchive(stream: ReadableStream<Uint8Array>): ReturnType<ArchiveHasher['tap']>;
+  /** The SHA-256 of an archive that is a Blob (the download path), read off the page. */
+  auditArchiveBlob(blob: Blob): Promise<string>;
   auditExported(archive: {
     readonly archiveHash: string;
     readonly fileCount: number;
@@ -605,6 +607,7 @@ export const createAuditSlice =
         };
       },
       auditArchive: (stream) => archiveHasher.tap(stream),
+      auditArchiveBlob: (blob) => archiveHasher.hashBlob(blob),
       auditExported: (archive) => {
         const b = ensureBatch();
         recorder.record({ type: 'exported', batchId: b.id, ...archive });

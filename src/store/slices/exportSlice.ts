@@ -217,7 +217,12 @@ export const createExportSlice =
           set({ exporting: { status: 'writing', written, total, message: null } });
         }
       });
-      const archive = get().auditArchive(zip.stream);
+      // A download is the zip Blob itself: its hash is read from the Blob in a worker. A file
+      // chosen in the save dialog is written from the stream, hashed as it passes.
+      const archive =
+        target.kind === 'download'
+          ? { stream: null, digest: () => get().auditArchiveBlob(zip.blob) }
+          : get().auditArchive(zip.stream);
       try {
         await target.write(archive.stream, zip.blob);
         get().auditExported({

@@ -27,7 +27,7 @@ describe('ProgressBar', () => {
     expect(bar.getAttribute('aria-valuetext')).toBe(
       '150 of 600 files · 80.0 MB of 320 MB · about 1 min 30 s left',
     );
-    expect((bar.firstElementChild as HTMLElement).style.width).toBe('25%');
+    expect((bar.firstElementChild as HTMLElement).style.transform).toBe('scaleX(0.250)');
   });
 
   it('prefers the caller estimate, says failures in words, and finishes', () => {

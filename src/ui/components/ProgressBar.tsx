@@ -80,7 +80,10 @@ export function ProgressBar({
         aria-valuenow={filesTotal > 0 ? filesDone : undefined}
         aria-valuetext={text}
       >
-        <div className="veil-progress__fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+        <div
+          className="veil-progress__fill"
+          style={{ transform: `scaleX(${fraction.toFixed(3)})` }}
+        />
       </div>
       <span className="veil-progress__text" aria-hidden="true">
         {text}

@@ -77,7 +77,7 @@ export function StatusLine() {
       >
         <div
           className="app-progress__fill"
-          style={{ width: `${Math.round((value ?? (tone === 'done' ? 1 : 0)) * 100)}%` }}
+          style={{ transform: `scaleX(${(value ?? (tone === 'done' ? 1 : 0)).toFixed(3)})` }}
         />
       </div>
       <p className="app-progress__text" aria-live="polite">
