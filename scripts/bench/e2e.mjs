@@ -26,15 +26,23 @@
  * specs, so several people can bench on one machine), else .bench/app (never dist/, which the e2e
  * tests of others may be serving); the port is --port, else VEIL_E2E_PORT, else 4180.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
-import { CHROMIUM, deidentify, exportZip, importFiles, MB, openApp } from './tab.mjs';
+import {
+  CHROMIUM,
+  deidentify,
+  exportZip,
+  freePort,
+  importFiles,
+  MB,
+  openApp,
+  servePreview,
+} from './tab.mjs';
 import { listFiles } from './walk.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -124,61 +132,6 @@ function buildApp() {
   if (built.status !== 0) giveUp('vite build failed');
 }
 
-function portFree(port) {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
-}
-
-async function freePort(preferred) {
-  if (await portFree(preferred)) return preferred;
-  return new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** `vite preview` of .bench/app as a child of this process; resolves once it answers. */
-async function startPreview(port) {
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const child = spawn(
-    NODE,
-    [
-      vite,
-      'preview',
-      '--outDir',
-      APP,
-      '--port',
-      String(port),
-      '--strictPort',
-      '--host',
-      '127.0.0.1',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) giveUp(`vite preview exited: ${lastLine(stderr)}`);
-    try {
-      const response = await fetch(url);
-      if (response.ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill();
-  giveUp('vite preview did not answer within 60 s');
-}
-
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -251,7 +204,9 @@ async function main() {
   const files = listFiles(CT).map((f) => join(CT, f));
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   const port = await freePort(Number.parseInt(args.port, 10) || 4180);
-  const { child: preview, url } = await startPreview(port);
+  const { child: preview, url } = await servePreview(APP, port).catch((error) =>
+    giveUp(error.message),
+  );
   const engine = [];
   const browser = [];
   try {

@@ -24,9 +24,12 @@
  */
 // The functions given to addInitScript and evaluate run in the page.
 /* global window, document */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const MB = 1e6;
@@ -275,7 +278,8 @@ export async function importFiles(app, files, instances = files.length) {
   await page.waitForFunction(
     (count) => {
       const text = document.querySelector('[data-testid="status"]')?.textContent ?? '';
-      return text.startsWith('Ready') && document.body.innerText.includes(`${count} instances`);
+      const listed = count === 1 ? '1 instance' : `${count} instances`;
+      return text.startsWith('Ready') && document.body.innerText.includes(listed);
     },
     instances,
     { polling: 100 },
@@ -302,4 +306,61 @@ export async function exportZip(app) {
   // Resolves when the download is complete, in Playwright's own download folder (no copy).
   const path = await download.path();
   return { download, path };
+}
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `preferred` when nothing listens there, else a port the system picks. */
+export function freePort(preferred) {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => {
+      const other = createServer();
+      other.listen(0, '127.0.0.1', () => {
+        const { port } = other.address();
+        other.close(() => done(port));
+      });
+    });
+    server.listen(preferred, '127.0.0.1', () => server.close(() => done(preferred)));
+  });
+}
+
+/**
+ * `vite preview` of the built app in `outDir`, as a child of this process, on 127.0.0.1:`port`.
+ * Resolves once it answers; rejects when it exits or stays silent for 60 s. (Mind the Fetch
+ * standard's blocked ports, such as 4190: fetch and Chromium refuse to connect to them.)
+ */
+export async function servePreview(outDir, port) {
+  const vite = join(REPO, 'node_modules', 'vite', 'bin', 'vite.js');
+  const child = spawn(
+    process.execPath,
+    [
+      vite,
+      'preview',
+      '--outDir',
+      outDir,
+      '--port',
+      String(port),
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ],
+    { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const url = `http://127.0.0.1:${port}/`;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    if (child.exitCode !== null) {
+      throw new Error(`vite preview exited: ${stderr.trim().split('\n').pop() ?? ''}`);
+    }
+    try {
+      if ((await fetch(url)).ok) return { child, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error('vite preview did not answer within 60 s');
 }

@@ -21,14 +21,21 @@
  *
  * Exits 0 when every check passes, 1 otherwise. The temporary folders are removed unless --keep.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { deidentify, exportZip, importFiles, MB, openApp } from '../bench/tab.mjs';
+import {
+  deidentify,
+  exportZip,
+  freePort,
+  importFiles,
+  MB,
+  openApp,
+  servePreview,
+} from '../bench/tab.mjs';
 import { listFiles } from '../bench/walk.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -94,53 +101,6 @@ function build(outDir) {
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   if (built.status !== 0) fail('vite build failed');
-}
-
-function freePort(preferred) {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => {
-      const other = createServer();
-      other.listen(0, '127.0.0.1', () => {
-        const { port } = other.address();
-        other.close(() => done(port));
-      });
-    });
-    server.listen(preferred, '127.0.0.1', () => server.close(() => done(preferred)));
-  });
-}
-
-async function serve(outDir, port) {
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const child = spawn(
-    NODE,
-    [
-      vite,
-      'preview',
-      '--outDir',
-      outDir,
-      '--port',
-      String(port),
-      '--strictPort',
-      '--host',
-      '127.0.0.1',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const url = `http://127.0.0.1:${port}/`;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-    if (child.exitCode !== null) fail(`vite preview exited: ${lastLine(stderr)}`);
-    try {
-      if ((await fetch(url)).ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill();
-  fail('vite preview did not answer within 60 s');
 }
 
 /** The zip's entry names, from its central directory (read from the end of the file, Zip64 aware). */
@@ -209,7 +169,9 @@ async function main() {
   else if (!existsSync(join(outDir, 'index.html'))) fail(`--no-build: no app built in ${outDir}`);
   // Not 4190, which the Fetch standard blocks (fetch and Chromium refuse to connect to it).
   const port = await freePort(Number(process.env.VEIL_E2E_PORT ?? 4177));
-  const { child: preview, url } = await serve(outDir, port);
+  const { child: preview, url } = await servePreview(outDir, port).catch((error) =>
+    fail(error.message),
+  );
 
   let app;
   let result;

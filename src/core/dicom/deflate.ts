@@ -1,5 +1,6 @@
 import { Inflate, deflateSync } from 'fflate';
 import { VeilError } from '../errors';
+import { joinParts } from './encode';
 
 /**
  * Deflated Explicit VR Little Endian (PS3.5 §A.5): everything after the file meta group is one raw
@@ -62,13 +63,7 @@ export function inflateDataset(
       offset,
     });
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return joinParts(parts, size);
 }
 
 export function deflateDataset(dataset: Uint8Array): Uint8Array {
