@@ -46,7 +46,7 @@ import type { OptionName } from './options';
  * - Institution names and departments match as whole values; addresses as whole values and by
  *   comma- or line-separated parts of 6 characters or more.
  *
- * All values become one pattern built once per original file; the scan is then one pass over each
+ * The values are gathered once per patient; the scan is a substring search per value over each
  * value, linear in the size of the dataset.
  */
 
@@ -111,8 +111,8 @@ export interface ResidualHit {
 export interface IdentifyingValues {
   /** How many distinct values (and name parts, and date spellings) will be looked for. */
   readonly count: number;
-  /** @internal one global pattern over every value, longest first. */
-  readonly pattern: RegExp | undefined;
+  /** @internal every value with its boundary rule, longest first. */
+  readonly sought: readonly { readonly text: string; readonly rule: Rule }[];
   /** @internal normalised value → the kinds it stands for. */
   readonly kinds: ReadonlyMap<string, readonly IdentifierKind[]>;
 }
@@ -237,7 +237,7 @@ export function collectIdentifiers(
       if (value !== undefined) found.push([value, 'id', kind]);
     }
   }
-  // The files of one patient give the same values: their needles and pattern are made once.
+  // The files of one patient give the same values: their needles are made once.
   const key = found.map(([value, how, kind]) => `${how}\u0001${kind}\u0001${value}`).join('\u0000');
   const known = collected.get(key);
   if (known) return known;
@@ -383,11 +383,9 @@ export function birthDateForms(value: string): string[] {
   return [...forms];
 }
 
-const BOUNDARY: Readonly<Record<Rule, readonly [string, string]>> = {
-  token: ['(?<![\\p{L}\\p{N}])', '(?![\\p{L}\\p{N}])'],
-  digits: ['(?<!\\p{N})', '(?!\\p{N})'],
-  anywhere: ['', ''],
-};
+/** A letter or a digit (what a name or word may not touch), and a digit (what a date may not). */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const DIGIT = /\p{N}/u;
 
 /** Which rule wins when one text is sought under several: the most permissive. */
 const LOOSENESS: Readonly<Record<Rule, number>> = { token: 0, digits: 1, anywhere: 2 };
@@ -404,19 +402,8 @@ function compile(needles: readonly Needle[]): IdentifyingValues {
   }
   // Longest first, so that at one position a whole name wins over its parts.
   const texts = [...kinds.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const source = texts
-    .map((text) => {
-      const [before, after] = BOUNDARY[rules.get(text)!];
-      return `${before}${escapeRegExp(text)}${after}`;
-    })
-    .join('|');
-  const pattern = texts.length === 0 ? undefined : new RegExp(source, 'gu');
-  return { count: texts.length, pattern, kinds };
-}
-
-function escapeRegExp(text: string): string {
-  // Only syntax characters and `/` may be escaped under the `u` flag.
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const sought = texts.map((text) => ({ text, rule: rules.get(text)! }));
+  return { count: texts.length, sought, kinds };
 }
 
 /** VRs whose values are read as ASCII (no Specific Character Set) and still scanned. */
@@ -425,8 +412,7 @@ const ASCII_SCANNED = new Set(['AE', 'CS', 'UR', 'DA', 'DT']);
 /** Every place in `output` where a value of `ids` survives, in file order; one hit per kind. */
 export function scanResidual(output: ParsedFile, ids: IdentifyingValues): ResidualHit[] {
   const hits: ResidualHit[] = [];
-  const { pattern } = ids;
-  if (!pattern) return hits;
+  if (ids.sought.length === 0) return hits;
   const visit = (dataset: ParsedDataset, prefix: string) => {
     let creators: Map<number, string> | undefined;
     for (const element of dataset.elements) {
@@ -438,7 +424,7 @@ export function scanResidual(output: ParsedFile, ids: IdentifyingValues): Residu
       if (element.length === 0 || element.encapsulated || element.tag === 0x7fe00010) continue;
       const text = textToScan(output, element, dataset);
       if (text === undefined) continue;
-      const found = matchKinds(normalise(text), pattern, ids.kinds);
+      const found = matchKinds(normalise(text), ids);
       if (found.size === 0) continue;
       if (isPrivateTag(element.tag) && !creators) creators = creatorsOf(output, dataset);
       const keyword = keywordOf(element, creators);
@@ -465,19 +451,44 @@ function textToScan(
   return undefined;
 }
 
-/** Every kind matched in `text`, overlapping matches included (a match restarts one past its start). */
-function matchKinds(
-  text: string,
-  pattern: RegExp,
-  kinds: ReadonlyMap<string, readonly IdentifierKind[]>,
-): Set<IdentifierKind> {
+/**
+ * Every kind matched in `text`. At each position the longest value that starts there and meets its
+ * boundary rule wins, and every position is tried (matches may overlap), as one alternation of
+ * all the values, longest first, would find them; but by plain substring search, which costs
+ * nothing to prepare (a compiled pattern per patient cost more than the rest of the file).
+ */
+function matchKinds(text: string, ids: IdentifyingValues): Set<IdentifierKind> {
+  // Position → the value that won it (the first, so the longest, to meet its rule there).
+  const claims = new Map<number, string>();
+  for (const { text: value, rule } of ids.sought) {
+    for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
+      if (!claims.has(at) && bounded(text, at, value.length, rule)) claims.set(at, value);
+    }
+  }
   const found = new Set<IdentifierKind>();
-  pattern.lastIndex = 0;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    for (const kind of kinds.get(match[0]) ?? []) found.add(kind);
-    pattern.lastIndex = match.index + 1;
+  // Kinds in the order their matches stand in the text.
+  for (const at of [...claims.keys()].sort((x, y) => x - y)) {
+    for (const kind of ids.kinds.get(claims.get(at)!) ?? []) found.add(kind);
   }
   return found;
+}
+
+/** Whether `text[at, at + length)` stands apart as its rule asks. */
+function bounded(text: string, at: number, length: number, rule: Rule): boolean {
+  if (rule === 'anywhere') return true;
+  const apart = rule === 'token' ? WORD_CHAR : DIGIT;
+  return !apart.test(codePointBefore(text, at)) && !apart.test(codePointFrom(text, at + length));
+}
+
+function codePointBefore(text: string, at: number): string {
+  if (at <= 0) return '';
+  const low = text.charCodeAt(at - 1);
+  const start = low >= 0xdc00 && low <= 0xdfff && at >= 2 ? at - 2 : at - 1;
+  return String.fromCodePoint(text.codePointAt(start)!);
+}
+
+function codePointFrom(text: string, at: number): string {
+  return at < text.length ? String.fromCodePoint(text.codePointAt(at)!) : '';
 }
 
 /** Private Creator values of one dataset by (group << 8 | block). */
