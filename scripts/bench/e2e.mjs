@@ -43,6 +43,7 @@ import {
   openApp,
   servePreview,
 } from './tab.mjs';
+import { bundleVeilEngine } from './bundleEngine.mjs';
 import { listFiles } from './walk.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -104,20 +105,9 @@ function ensureKey() {
   }
 }
 
-/** The same bundle as ensureVeilEngine in engine.mjs. */
 function ensureEngine() {
-  const built = run(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
-    join(HERE, 'veilEngine.ts'),
-    '--bundle',
-    '--platform=node',
-    '--format=esm',
-    '--target=node20',
-    `--outfile=${VEIL_ENGINE}`,
-    '--log-level=warning',
-    // dicom-parser's UMD bundle mentions require('zlib'); give the ESM bundle a require.
-    "--banner:js=import { createRequire as __veilRequire } from 'node:module'; const require = __veilRequire(import.meta.url);",
-  ]);
-  if (built.status !== 0) giveUp(`esbuild failed: ${lastLine(built.stderr)}`);
+  const problem = bundleVeilEngine(VEIL_ENGINE);
+  if (problem) giveUp(problem);
 }
 
 function buildApp() {

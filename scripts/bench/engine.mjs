@@ -27,6 +27,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { listFiles } from './walk.mjs';
+import { bundleVeilEngine } from './bundleEngine.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -110,21 +111,9 @@ const VEIL_ENGINE = join(BENCH, 'veil-engine.mjs');
 function ensureVeilEngine() {
   const keyProblem = ensureVeilKey();
   if (keyProblem) return keyProblem;
-  const built = run(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
-    join(HERE, 'veilEngine.ts'),
-    '--bundle',
-    '--platform=node',
-    '--format=esm',
-    '--target=node20',
-    `--outfile=${VEIL_ENGINE}`,
-    '--log-level=warning',
-    // dicom-parser's UMD bundle mentions require('zlib'); give the ESM bundle a require.
-    "--banner:js=import { createRequire as __veilRequire } from 'node:module'; const require = __veilRequire(import.meta.url);",
-  ]);
-  return built.status === 0
-    ? undefined
-    : `esbuild failed: ${(built.stderr || '').trim().split('\n').pop()}`;
+  return bundleVeilEngine(VEIL_ENGINE);
 }
+
 const VEIL_KEY = join(BENCH, 'bench.key');
 
 function ensureVeilKey() {

@@ -1,4 +1,5 @@
 import { implicitVr } from '../../src/core/dicom/dictionary';
+import { LONG_LENGTH_VRS } from '../support/encodeValue';
 
 /**
  * A small DICOM element lister for the hostile corpus, written apart from core's reader (no
@@ -53,21 +54,6 @@ const UNDEFINED = 0xffffffff;
 const ITEM = 0xfffee000;
 const ITEM_END = 0xfffee00d;
 const SEQUENCE_END = 0xfffee0dd;
-const LONG = new Set([
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'SQ',
-  'SV',
-  'UC',
-  'UN',
-  'UR',
-  'UT',
-  'UV',
-]);
 
 const SYNTAXES: Readonly<Record<string, Syntax>> = {
   '1.2.840.10008.1.2': { explicit: false, littleEndian: true },
@@ -154,7 +140,7 @@ function layElement(r: Reader, at: number, syntax: Syntax): LaidElement {
   let lengthSize: 2 | 4;
   if (syntax.explicit) {
     vr = String.fromCharCode(r.bytes[at + 4]!, r.bytes[at + 5]!);
-    if (LONG.has(vr)) {
+    if (LONG_LENGTH_VRS.has(vr)) {
       lengthField = at + 8;
       lengthSize = 4;
     } else {

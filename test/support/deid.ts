@@ -13,6 +13,7 @@ import { readStringValues, readText } from '../../src/core/dicom/values';
 import { dciodvfy, normaliseValidatorLine } from './dciodvfy';
 import { dicomFile, type DicomFileBuilder, type FileOptions } from './dicomBuilder';
 import { TS } from './transferSyntax';
+import { LONG_LENGTH_VRS } from './encodeValue';
 
 /** Shared plumbing of the engine's proof tests (src/core/deid/{leak,judges,options,actions}.test.ts). */
 
@@ -199,24 +200,8 @@ export function inflatedCopy(bytes: Uint8Array): Uint8Array | undefined {
   ]);
 }
 
-const LONG = new Set([
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'SQ',
-  'SV',
-  'UC',
-  'UN',
-  'UR',
-  'UT',
-  'UV',
-]);
-
 function explicitHeader(tag: number, vr: string, length: number): Uint8Array {
-  const long = LONG.has(vr);
+  const long = LONG_LENGTH_VRS.has(vr);
   const out = new Uint8Array(long ? 12 : 8);
   const view = new DataView(out.buffer);
   view.setUint16(0, tag >>> 16, true);
@@ -240,7 +225,7 @@ function readMetaElements(
   while (at + 8 <= bytes.length && view.getUint16(at, true) === 0x0002) {
     const tag = ((0x0002 << 16) | view.getUint16(at + 2, true)) >>> 0;
     const vr = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!);
-    const long = LONG.has(vr);
+    const long = LONG_LENGTH_VRS.has(vr);
     const length = long ? view.getUint32(at + 8, true) : view.getUint16(at + 6, true);
     const valueAt = at + (long ? 12 : 8);
     elements.push({ tag, vr, value: bytes.subarray(valueAt, valueAt + length) });

@@ -7,7 +7,7 @@ import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
 import { normalizeDataset } from './parseNormalize';
 import type { ParsedDataset, ParsedFile } from './model';
 import { fromParserKey } from './tag';
-import { describeTransferSyntax, transferSyntax } from './transferSyntax';
+import { supportedTransferSyntax } from './transferSyntax';
 import { readString } from './values';
 
 /**
@@ -76,14 +76,7 @@ export function parseFile(input: Uint8Array, fileName: string): ParsedFile {
     warnings.push('no preamble or file meta header: read as a raw dataset');
   }
 
-  const ts = transferSyntax(tsUid);
-  if (!ts) {
-    throw new VeilError(
-      'UNSUPPORTED_TRANSFER_SYNTAX',
-      `${describeTransferSyntax(tsUid)} is not supported`,
-      { fileName },
-    );
-  }
+  const ts = supportedTransferSyntax(tsUid, fileName);
 
   if (ts.deflated) {
     const inflated = inflateDataset(bytes.subarray(datasetOffset), fileName, datasetOffset);

@@ -8,7 +8,7 @@ import { implicitVr } from './dictionary';
 import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
 import { fromParserKey, toParserKey } from './tag';
 import { parserFailure } from './parse';
-import { describeTransferSyntax, EXPLICIT_VR_LE, transferSyntax } from './transferSyntax';
+import { EXPLICIT_VR_LE, supportedTransferSyntax } from './transferSyntax';
 import { latin1 } from './charsetTables';
 
 /**
@@ -150,14 +150,7 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
       offset: datasetOffset,
     });
   }
-  const ts = transferSyntax(tsUid);
-  if (!ts) {
-    throw new VeilError(
-      'UNSUPPORTED_TRANSFER_SYNTAX',
-      `${describeTransferSyntax(tsUid)} is not supported`,
-      { fileName },
-    );
-  }
+  const ts = supportedTransferSyntax(tsUid, fileName);
 
   let region = bytes.subarray(datasetOffset);
   if (ts.deflated) {

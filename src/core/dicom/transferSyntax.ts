@@ -1,3 +1,4 @@
+import { VeilError } from '../errors';
 /**
  * Transfer syntaxes Veil reads and writes. The pixel data of encapsulated syntaxes is copied byte
  * for byte, never decoded, so every encapsulated syntax is supported for de-identification; the list
@@ -73,12 +74,16 @@ export function transferSyntax(uid: string): TransferSyntax | undefined {
 }
 
 /**
- * How an unsupported transfer syntax is named in an error: the UID itself when it is one of the
- * standard's (under the DICOM root), otherwise only that it is not. The field can hold anything,
- * a patient's name included, and errors quote nothing from a file.
+ * The transfer syntax `uid` names, or the error both readers give when Veil cannot read it. The
+ * UID is quoted only when it is one of the standard's (under the DICOM root): the field can hold
+ * anything, a patient's name included, and errors quote nothing from a file.
  */
-export function describeTransferSyntax(uid: string): string {
-  return /^1\.2\.840\.10008(\.\d+)+$/.test(uid) && uid.length <= 64
-    ? `transfer syntax ${uid}`
-    : 'a transfer syntax UID that is not a standard one';
+export function supportedTransferSyntax(uid: string, fileName: string): TransferSyntax {
+  const ts = transferSyntax(uid);
+  if (ts) return ts;
+  const named =
+    /^1\.2\.840\.10008(\.\d+)+$/.test(uid) && uid.length <= 64
+      ? `transfer syntax ${uid}`
+      : 'a transfer syntax UID that is not a standard one';
+  throw new VeilError('UNSUPPORTED_TRANSFER_SYNTAX', `${named} is not supported`, { fileName });
 }

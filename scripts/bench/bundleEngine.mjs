@@ -1,0 +1,30 @@
+// The `veil-engine` contender as one Node file: scripts/bench/veilEngine.ts (core in one thread)
+// bundled by esbuild. Shared by the engine bench (engine.mjs) and the app bench (e2e.mjs).
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+
+/** Bundles to `outfile`; returns undefined, or what went wrong (esbuild's last line). */
+export function bundleVeilEngine(outfile) {
+  const built = spawnSync(
+    join(ROOT, 'node_modules', '.bin', 'esbuild'),
+    [
+      join(HERE, 'veilEngine.ts'),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node20',
+      `--outfile=${outfile}`,
+      '--log-level=warning',
+      // dicom-parser's UMD bundle mentions require('zlib'); give the ESM bundle a require.
+      "--banner:js=import { createRequire as __veilRequire } from 'node:module'; const require = __veilRequire(import.meta.url);",
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  return built.status === 0
+    ? undefined
+    : `esbuild failed: ${(built.stderr || '').trim().split('\n').pop()}`;
+}
