@@ -73,7 +73,7 @@ export function processFile(relativePath: string, env: FileEnv): FileOutcome {
   }
   if (!result.ok) {
     const { code, message, offset } = result.error;
-    if (code === 'NOT_DICOM') {
+    if (code === 'NOT_DICOM' || code === 'DICOMDIR') {
       return { status: 'skipped', relativePath, inputBytes, inputSha256, reason: message };
     }
     return {

@@ -5,6 +5,7 @@
  */
 export type VeilErrorCode =
   | 'NOT_DICOM'
+  | 'DICOMDIR'
   | 'TRUNCATED'
   | 'BAD_LENGTH'
   | 'BAD_STRUCTURE'

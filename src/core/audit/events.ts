@@ -35,6 +35,7 @@ export type FailureCode = VeilErrorCode | TransportErrorCode;
  */
 export const ERROR_CODES = Object.keys({
   NOT_DICOM: true,
+  DICOMDIR: true,
   TRUNCATED: true,
   BAD_LENGTH: true,
   BAD_STRUCTURE: true,
@@ -66,6 +67,7 @@ export const WARNING_CODES = [
   'GRAPHICS_KEPT',
   'SAFE_PRIVATE_CASE',
   'PRIVATE_SEQUENCE_OPAQUE',
+  'NO_SOP_INSTANCE_UID',
   'UNLISTED_WARNING',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];

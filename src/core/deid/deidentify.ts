@@ -19,6 +19,7 @@ import { BASIC_PROFILE_CODE, OPTIONS } from './options';
 import { ruleForStandardTag, type Plan } from './plan';
 import type { ProjectKey } from './projectKey';
 import type { PseudonymTable } from './pseudonymTable';
+import { isMediaDirectoryTag, mediaDirectoryError } from '../dicom/mediaDirectory';
 import { postCheck } from './postCheck';
 import { collectIdentifiers, scanResidual } from './residual';
 import { emptyChangeCounts, type Change, type DeidResult, type DeidWarning } from './types';
@@ -87,6 +88,9 @@ export function deidentify(input: Uint8Array, plan: Plan, context: DeidContext):
 function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
   const { fileName } = context;
   const file = parseFile(input, fileName);
+  if (file.dataset.elements.some((e) => isMediaDirectoryTag(e.tag))) {
+    throw mediaDirectoryError(fileName);
+  }
   const deriver = deriverFor(context.key);
   const warnings: DeidWarning[] = file.warnings.map((message) => ({ code: 'READ', message }));
   const patient = patientContext(file, plan, deriver, context);
@@ -113,7 +117,8 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
   if (state.detail) state.changes.push(...marks.changes);
   state.expectations.push(...marks.expectations);
 
-  const sopInstanceUid = finalValue(state, file.dataset, TAG.SOPInstanceUID);
+  const sopInstanceUid =
+    finalValue(state, file.dataset, TAG.SOPInstanceUID) ?? instanceUidFromMeta(state);
   const sopClassUid = metaOrDataset(file, 0x00020002, TAG.SOPClassUID);
   if (!sopInstanceUid || !sopClassUid) {
     throw new VeilError('UNSUPPORTED', 'the object has no SOP Class UID or SOP Instance UID', {
@@ -236,6 +241,23 @@ function finalValue(state: WalkState, dataset: ParsedDataset, tag: number): stri
   const path = formatTag(tag);
   const expected = state.expectations.find((e) => e.path === path);
   return expected?.outcome.kind === 'value' ? expected.outcome.text : undefined;
+}
+
+/**
+ * A dataset without a SOP Instance UID (an incomplete object, as some test and legacy files are)
+ * still gets a valid file meta: the meta's own (0002,0003), remapped like every UID unless UIDs are
+ * retained. The output stays as incomplete as the input was, and says so in a warning.
+ */
+function instanceUidFromMeta(state: WalkState): string | undefined {
+  const element = state.file.meta.elements.find((e) => e.tag === 0x00020003);
+  const original = element ? readStringValues(state.file.bytes, element)[0] : undefined;
+  if (!original) return undefined;
+  state.warnings.push({
+    code: 'NO_SOP_INSTANCE_UID',
+    message: 'the dataset has no SOP Instance UID; the file meta one was used',
+    path: formatTag(TAG.SOPInstanceUID),
+  });
+  return state.plan.options.includes('RetainUIDs') ? original : state.deriver.uid(original);
 }
 
 function metaOrDataset(file: ParsedFile, metaTag: number, datasetTag: number): string | undefined {

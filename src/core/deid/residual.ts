@@ -120,7 +120,8 @@ export interface IdentifyingValues {
 /** Words too common to mean a person or a place, even when a name part is one of them. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   `mr mrs ms miss dr md phd prof jr sr ii iii iv the and for with von van der den del della des les
-   unknown anonymous anon patient test none null other yes hospital clinic clinical medical center
+   unknown anonymous anonymized anonymised anon deidentified redacted removed patient test none null
+   other yes hospital clinic clinical medical center
    centre health university radiology imaging department dept institute street road avenue study
    series image chest head brain abdomen pelvis spine`.split(/\s+/),
 );

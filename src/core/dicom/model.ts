@@ -8,7 +8,10 @@ import type { TransferSyntax } from './transferSyntax';
  */
 export interface ParsedElement {
   readonly tag: Tag;
-  /** VR as written in the file (explicit VR) or from the dictionary (implicit VR); 'UN' when unknown. */
+  /**
+   * VR as written in the file (explicit VR) or from the dictionary (implicit VR); 'UN' when unknown.
+   * An explicit UN on a tag the dictionary gives a string VR reads as that VR (parseNormalize.ts).
+   */
   readonly vr: string;
   /** Offset of the element's first header byte. */
   readonly start: number;

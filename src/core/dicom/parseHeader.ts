@@ -10,6 +10,7 @@ import { fromParserKey, toParserKey } from './tag';
 import { parserFailure } from './parse';
 import { EXPLICIT_VR_LE, supportedTransferSyntax } from './transferSyntax';
 import { latin1 } from './charsetTables';
+import { isMediaDirectoryTag, mediaDirectoryError } from './mediaDirectory';
 
 /**
  * What the import shows of one instance before anything is de-identified: the header only, read up
@@ -184,6 +185,10 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
   if (dataset.warnings.some((w) => /eof/i.test(w))) {
     if (isPrefix) throw more();
     throw new VeilError('TRUNCATED', 'the file ends inside its header', { fileName });
+  }
+
+  if (Object.keys(dataset.elements).some((key) => isMediaDirectoryTag(fromParserKey(key)))) {
+    throw mediaDirectoryError(fileName);
   }
 
   const charsetElement = dataset.elements[toParserKey(T.SpecificCharacterSet)];

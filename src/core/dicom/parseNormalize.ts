@@ -4,7 +4,7 @@ import { implicitVr } from './dictionary';
 import type { ParsedDataset, ParsedElement, ParsedItem } from './model';
 import { fromParserKey, formatTag } from './tag';
 import { parseCharacterSets } from './values';
-import { hasLongHeader, KNOWN_VRS } from './vr';
+import { hasLongHeader, isStringVr, KNOWN_VRS } from './vr';
 
 /**
  * Deeper nesting than this is refused. Real objects nest a handful of levels (SR trees reach ~10);
@@ -122,7 +122,10 @@ function normalizeElement(
     );
   }
   const undefinedLength = element.hadUndefinedLength === true;
-  const vr = fileVr ?? (element.items ? 'SQ' : implicitVr(tag));
+  const vr =
+    fileVr === 'UN'
+      ? readableVrOfUn(tag, element)
+      : (fileVr ?? (element.items ? 'SQ' : implicitVr(tag)));
   let end: number;
   let items: ParsedItem[] | undefined;
   let encapsulated = false;
@@ -158,6 +161,19 @@ function normalizeElement(
   }
   const parsed: ParsedElement = { tag, vr, start, valueOffset, length, end, undefinedLength };
   return parsed;
+}
+
+/**
+ * Some converters and archives write standard attributes with VR UN in explicit VR files. A string
+ * value's bytes do not depend on the byte order, so a UN element whose tag the dictionary gives a
+ * string VR is read as that VR: the profile then treats PatientName as a name and SOPInstanceUID as
+ * a UID (remapped, not emptied), and a changed value is written back with its proper VR. Binary
+ * values (whose UN bytes are little endian whatever the transfer syntax) and sequences stay UN.
+ */
+function readableVrOfUn(tag: number, element: RawElement): string {
+  if (element.items || element.hadUndefinedLength === true) return 'UN';
+  const dictionaryVr = implicitVr(tag);
+  return isStringVr(dictionaryVr) ? dictionaryVr : 'UN';
 }
 
 function normalizeItems(

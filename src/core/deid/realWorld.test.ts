@@ -1,0 +1,166 @@
+// Shapes that real archives produce and that a de-identifier meets on its first day: standard
+// attributes written as UN, data already anonymised once, objects that name their instance only in
+// the file meta, and the DICOMDIR of a CD. Real files from pydicom's test data where one exists,
+// hand-built ones otherwise.
+import { describe, expect, it } from 'vitest';
+import { readFixture } from '../../../test/fixtures';
+import { dicomFile, item } from '../../../test/support/dicomBuilder';
+import { deid, planWith, run, smallFile } from '../../../test/support/deid';
+import { parseFile } from '../dicom/parse';
+import { readInstanceSummary } from '../dicom/parseHeader';
+import { EXPLICIT_VR_LE, IMPLICIT_VR_LE } from '../dicom/transferSyntax';
+import { readStringValues, readText } from '../dicom/values';
+
+const plan = planWith();
+
+function topElement(bytes: Uint8Array, tag: number) {
+  const file = parseFile(bytes, 'out.dcm');
+  const element = file.dataset.elements.find((e) => e.tag === tag);
+  if (!element) return undefined;
+  const fileVr = String.fromCharCode(
+    file.bytes[element.start + 4]!,
+    file.bytes[element.start + 5]!,
+  );
+  return { element, fileVr, text: readText(file.bytes, element, file.dataset.characterSets) };
+}
+
+describe('standard attributes written with VR UN (rtdose_rle.dcm)', () => {
+  const input = readFixture('rtdose_rle.dcm');
+  const result = deid(input, plan, { fileName: 'rtdose_rle.dcm' });
+
+  it('are read as their dictionary VR: UIDs remapped, not emptied', () => {
+    const before = topElement(input, 0x00080018)!;
+    expect(before.fileVr).toBe('UN');
+    const after = topElement(result.bytes, 0x00080018)!;
+    expect(after.fileVr).toBe('UI');
+    expect(after.text).toBe(result.identity.sopInstanceUid);
+    expect(after.text).toMatch(/^2\.25\.\d+$/);
+    const study = topElement(result.bytes, 0x0020000d)!;
+    expect(study.text).toMatch(/^2\.25\.\d+$/);
+    expect(result.counts['uid-remapped']).toBeGreaterThanOrEqual(3);
+  });
+
+  it('write a replaced value back with its proper VR', () => {
+    const name = topElement(result.bytes, 0x00100010)!;
+    expect(topElement(input, 0x00100010)!.fileVr).toBe('UN');
+    expect(name.fileVr).toBe('PN');
+    expect(name.text).toBe(result.identity.patientPseudonym);
+  });
+
+  it('copies a UN element nothing changed as it was', () => {
+    // SOP Class UID is kept by the profile: same bytes, same UN header.
+    const before = topElement(input, 0x00080016)!;
+    const after = topElement(result.bytes, 0x00080016)!;
+    expect(after.fileVr).toBe('UN');
+    expect(after.text).toBe(before.text);
+  });
+});
+
+describe('data that was anonymised once already (ExplVR_BigEnd.dcm, PatientName "Anonymized")', () => {
+  const result = deid(readFixture('ExplVR_BigEnd.dcm'), plan, { fileName: 'ExplVR_BigEnd.dcm' });
+
+  it('is de-identified: our own placeholder is not mistaken for the patient', () => {
+    expect(topElement(result.bytes, 0x00080080)!.text).toBe('ANONYMIZED');
+    expect(topElement(result.bytes, 0x00100010)!.text).toBe(result.identity.patientPseudonym);
+    expect(result.residual).toEqual([]);
+  });
+
+  it('still fails closed when the name survives anywhere but in a placeholder of ours', () => {
+    // Only a whole value equal to our dummy is exempt: a kept description holding the name is not.
+    const bytes = smallFile(
+      EXPLICIT_VR_LE,
+      (b) => b.str(0x00080080, 'LO', 'ZZ HOSPITAL').str(0x00081030, 'LO', 'Anonymized study'),
+      { patientName: 'Anonymized' },
+    );
+    expect(run(bytes, plan).ok).toBe(true);
+    const keep = planWith([], { rules: [{ tag: 'StudyDescription', action: 'keep' }] });
+    const result = run(bytes, keep);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('POST_CHECK_FAILED');
+  });
+});
+
+describe('an object that names its instance only in the file meta', () => {
+  const bytes = dicomFile(EXPLICIT_VR_LE, {
+    mediaStorageSopInstanceUid: '1.2.826.0.1.3680043.2.1143.9.9',
+  })
+    .str(0x00080016, 'UI', '1.2.840.10008.5.1.4.1.1.7')
+    .str(0x00100010, 'PN', 'DOE^JANE')
+    .str(0x00100020, 'LO', 'ZZID')
+    .sort()
+    .build();
+
+  it('gets a remapped meta UID and a warning, not a refusal', () => {
+    const result = deid(bytes, plan);
+    const meta = parseFile(result.bytes, 'out.dcm').meta.elements.find(
+      (e) => e.tag === 0x00020003,
+    )!;
+    const uid = readStringValues(result.bytes, meta)[0];
+    expect(uid).toBe(result.identity.sopInstanceUid);
+    expect(uid).toMatch(/^2\.25\.\d+$/);
+    expect(uid).not.toBe('1.2.826.0.1.3680043.2.1143.9.9');
+    expect(result.warnings.map((w) => w.code)).toContain('NO_SOP_INSTANCE_UID');
+    expect(topElement(result.bytes, 0x00080018)).toBeUndefined();
+  });
+
+  it('keeps the meta UID as it is under Retain UIDs', () => {
+    const result = deid(bytes, planWith(['RetainUIDs']));
+    expect(result.identity.sopInstanceUid).toBe('1.2.826.0.1.3680043.2.1143.9.9');
+  });
+
+  it('is refused when neither the dataset nor the meta names it', () => {
+    const bare = dicomFile(EXPLICIT_VR_LE)
+      .str(0x00080016, 'UI', '1.2.840.10008.5.1.4.1.1.7')
+      .str(0x00100020, 'LO', 'ZZID')
+      .sort()
+      .build();
+    const result = run(bare, plan);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('UNSUPPORTED');
+  });
+});
+
+describe('a DICOMDIR', () => {
+  const dicomdir = (ts: string) =>
+    dicomFile(ts, {
+      mediaStorageSopClassUid: '1.2.840.10008.1.3.10',
+      mediaStorageSopInstanceUid: '1.2.3.4',
+    })
+      .str(0x00041130, 'CS', 'ZZCD')
+      .num(0x00041200, 'UL', 0)
+      .num(0x00041202, 'UL', 0)
+      .num(0x00041212, 'US', 0)
+      .seq(0x00041220, [
+        item((i) =>
+          i
+            .str(0x00041430, 'CS', 'PATIENT')
+            .str(0x00100010, 'PN', 'DOE^JANE')
+            .str(0x00100020, 'LO', 'ZZID'),
+        ),
+      ])
+      .build();
+
+  it.each([EXPLICIT_VR_LE, IMPLICIT_VR_LE])(
+    'is left out by the engine, with a reason (%s)',
+    (ts) => {
+      const result = run(dicomdir(ts), plan, { fileName: 'CD/DICOMDIR-copy' });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error.code).toBe('DICOMDIR');
+      expect(result.error.fileName).toBe('CD/DICOMDIR-copy');
+      expect(result.error.message).not.toMatch(/DOE|ZZID|ZZCD/);
+    },
+  );
+
+  it('is known at import whatever its name', () => {
+    const summary = readInstanceSummary(dicomdir(EXPLICIT_VR_LE), 'renamed.dcm');
+    expect(summary).toMatchObject({ code: 'DICOMDIR', fileName: 'renamed.dcm' });
+  });
+
+  it('is not confused with an image that carries a directory attribute inside a sequence', () => {
+    const bytes = smallFile(EXPLICIT_VR_LE, (b) =>
+      b.seq(0x00081115, [item((i) => i.str(0x00041511, 'UI', '1.2.3.4.5'))]),
+    );
+    expect(run(bytes, plan).ok).toBe(true);
+  });
+});
