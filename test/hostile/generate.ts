@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { VeilErrorCode } from '../../src/core/errors';
 import { readFixture } from '../fixtures';
-import { dicomFile, type DicomFileBuilder } from '../support/dicomBuilder';
+import { dicomFile, item, type DicomFileBuilder } from '../support/dicomBuilder';
 import { makePhiFile } from '../support/phiCanaries';
 import { TS } from '../support/transferSyntax';
 import { copiesFor, deflateZeros, zipBomb } from './bombs';
@@ -772,12 +772,28 @@ function vrs(w: CorpusWriter): void {
       0x00081030,
     ),
   );
-  // dicom-parser reads OV's reserved bytes as a 16-bit length of 0, then garbage.
+  // dicom-parser reads OV's reserved bytes as a 16-bit length of 0, then garbage: Veil reads a
+  // top-level 64-bit VR itself (parseExplicit.ts), and refuses one inside a sequence.
   vr(
     'ov',
-    'an element with VR OV (64-bit lengths dicom-parser cannot read)',
-    both('error'),
+    'an element with VR OV at the top level (a 64-bit VR that dicom-parser misreads)',
+    both('ok'),
     withRaw(explicitElement(0x00189807, 'OV', new Uint8Array(8), { long: true }), 0x00189807),
+  );
+  vr(
+    'ov-in-sequence',
+    'an element with VR OV inside a sequence item (fails closed: dicom-parser reads items itself)',
+    both('error'),
+    patientOf(baseFile(TS.explicitLE))
+      .seq(0x00081115, [
+        item((i) =>
+          i
+            .raw(explicitElement(0x00189807, 'OV', new Uint8Array(8), { long: true }), 0x00189807)
+            .str(0x00200013, 'IS', '1'),
+        ),
+      ])
+      .sort()
+      .build(),
   );
   const lie = (declared: string, actual: string) =>
     patientOf(baseFile(actual, { declaredTransferSyntax: declared }))

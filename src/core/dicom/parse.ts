@@ -4,6 +4,7 @@ import { toVeilError, VeilError } from '../errors';
 import { inflateDataset } from './deflate';
 import { implicitVr } from './dictionary';
 import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
+import { parseExplicitDataset } from './parseExplicit';
 import { normalizeDataset } from './parseNormalize';
 import type { ParsedDataset, ParsedFile } from './model';
 import { fromParserKey } from './tag';
@@ -89,11 +90,13 @@ export function parseFile(input: Uint8Array, fileName: string): ParsedFile {
   const region = bytes.subarray(datasetOffset);
   let parsed: DicomParserTypes.DataSet;
   try {
-    parsed = dicomParser.parseDicom(region, {
-      // The deflated case is inflated above; dicom-parser must see plain explicit little endian.
-      TransferSyntaxUID: ts.deflated ? '1.2.840.10008.1.2.1' : ts.uid,
-      vrCallback: ts.explicitVr ? undefined : vrForImplicit,
-    } as DicomParserTypes.ParseDicomOptions);
+    // The deflated case is inflated above: plain explicit little endian from here.
+    parsed = ts.explicitVr
+      ? parseExplicitDataset(region, ts.littleEndian)
+      : dicomParser.parseDicom(region, {
+          TransferSyntaxUID: ts.uid,
+          vrCallback: vrForImplicit,
+        } as DicomParserTypes.ParseDicomOptions);
   } catch (error) {
     throw parserFailure(error, fileName, datasetOffset);
   }

@@ -8,7 +8,8 @@ import { implicitVr } from './dictionary';
 import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
 import { fromParserKey, toParserKey } from './tag';
 import { parserFailure } from './parse';
-import { EXPLICIT_VR_LE, supportedTransferSyntax } from './transferSyntax';
+import { parseExplicitDataset } from './parseExplicit';
+import { supportedTransferSyntax } from './transferSyntax';
 import { latin1 } from './charsetTables';
 import { isMediaDirectoryTag, mediaDirectoryError } from './mediaDirectory';
 
@@ -162,11 +163,14 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
 
   let dataset: DicomParserTypes.DataSet;
   try {
-    dataset = dicomParser.parseDicom(region, {
-      TransferSyntaxUID: ts.deflated ? EXPLICIT_VR_LE : ts.uid,
-      untilTag: PIXEL_DATA,
-      vrCallback: ts.explicitVr ? undefined : vrForImplicit,
-    } as DicomParserTypes.ParseDicomOptions);
+    // Deflated data is inflated above: explicit little endian from here.
+    dataset = ts.explicitVr
+      ? parseExplicitDataset(region, ts.littleEndian, PIXEL_DATA)
+      : dicomParser.parseDicom(region, {
+          TransferSyntaxUID: ts.uid,
+          untilTag: PIXEL_DATA,
+          vrCallback: vrForImplicit,
+        } as DicomParserTypes.ParseDicomOptions);
   } catch (error) {
     if (isPrefix) throw more();
     // The same codes as the full reader: TRUNCATED, TOO_DEEP (a stack overflow) or BAD_STRUCTURE.

@@ -3,6 +3,7 @@ import { VeilError } from '../errors';
 import { implicitVr } from './dictionary';
 import type { ParsedDataset, ParsedElement, ParsedItem } from './model';
 import { fromParserKey, formatTag } from './tag';
+import type { WideElement } from './parseExplicit';
 import { parseCharacterSets } from './values';
 import { hasLongHeader, isStringVr, KNOWN_VRS } from './vr';
 
@@ -98,8 +99,9 @@ function normalizeElement(
       offset: valueOffset - 8,
     });
   }
-  if (fileVr === 'OV' || fileVr === 'SV' || fileVr === 'UV') {
-    // dicom-parser 1.8 reads these 64-bit VRs with a 16-bit length; the rest of the file would be garbage.
+  if ((fileVr === 'OV' || fileVr === 'SV' || fileVr === 'UV') && !(element as WideElement).wideVr) {
+    // dicom-parser 1.8 reads these 64-bit VRs with a 16-bit length; the rest of the file would be
+    // garbage. parseExplicit.ts reads them at the top level; inside a sequence they are refused.
     throw new VeilError(
       'UNSUPPORTED',
       `element ${formatTag(tag)} uses VR ${fileVr}, which cannot be read yet`,
