@@ -23,7 +23,7 @@ export class VeilPage {
     this.exportZip = page.getByRole('button', { name: 'Export zip', exact: true });
     this.tree = page.getByRole('tree', { name: 'Studies' });
     this.status = page.getByTestId('status');
-    this.skipped = page.getByRole('group').filter({ hasText: 'skipped (not DICOM)' });
+    this.skipped = page.getByRole('group').filter({ hasText: /files? skipped: / });
   }
 
   /**

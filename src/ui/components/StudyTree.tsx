@@ -148,7 +148,9 @@ const KIND_LABEL: Readonly<Record<TreeNodeKind, string>> = {
 function SkippedList({ skipped }: { skipped: readonly SkippedFile[] }) {
   return (
     <details className="veil-study-tree__skipped">
-      <summary>{plural(skipped.length, 'file')} skipped (not DICOM)</summary>
+      <summary>
+        {plural(skipped.length, 'file')} skipped: not images Veil can read (why, below)
+      </summary>
       <ul aria-label="Skipped files">
         {skipped.map((file) => (
           <li key={file.id}>
