@@ -68,6 +68,7 @@ export const WARNING_CODES = [
   'SAFE_PRIVATE_CASE',
   'PRIVATE_SEQUENCE_OPAQUE',
   'NO_SOP_INSTANCE_UID',
+  'CLEAN_EMPTIED',
   'UNLISTED_WARNING',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];

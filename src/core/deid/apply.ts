@@ -488,7 +488,19 @@ function clean(
     const original = readText(state.file.bytes, element, dataset.characterSets);
     const cleaned = cleanText(original, state.identifiers);
     if (cleaned === original) return { change: 'kept', recurse: false };
-    return textValue(dataset, element, cleaned, 'cleaned');
+    try {
+      return textValue(dataset, element, cleaned, 'cleaned');
+    } catch (error) {
+      if (!(error instanceof VeilError) || error.code !== 'ENCODE_FAILED') throw error;
+      // Veil writes non-ASCII text in UTF-8 or a single-byte set only: cleaned text in an ISO 2022
+      // multi-byte set or GB18030 is emptied instead (the stricter outcome), and the file goes on.
+      state.warnings.push({
+        code: 'CLEAN_EMPTIED',
+        message: `the cleaned ${vr} value cannot be written in this Specific Character Set: emptied instead`,
+        path,
+      });
+      return emptied(element);
+    }
   }
   if (!isStringVr(vr)) {
     const group = groupOf(element.tag);

@@ -1,6 +1,7 @@
 import type { ParsedDataset, ParsedFile } from '../dicom/model';
 import { readText } from '../dicom/values';
 import type { OptionName } from './options';
+import { isCaseless } from './residual';
 
 /**
  * The identifying values of one file, gathered from its top level before anything changes: they
@@ -17,7 +18,7 @@ const INSTITUTION = [0x00080080, 0x00080081, 0x00081040];
 const DEVICE = [0x00081010, 0x00181000];
 
 export interface Identifiers {
-  /** Distinct values (and name components) of at least 3 characters, longest first. */
+  /** Distinct values (and name components) of at least 3 characters (2 caseless), longest first. */
   readonly values: readonly string[];
   /** The same, lower-cased: what `cleanText` looks for (longest first, so a name beats its parts). */
   readonly needles: readonly string[];
@@ -26,9 +27,11 @@ export interface Identifiers {
 export function gatherIdentifiers(file: ParsedFile, options: readonly OptionName[]): Identifiers {
   const dataset = file.dataset;
   const found = new Set<string>();
+  // As the residual scan counts them: 3 characters, or 2 in scripts without letter case, where
+  // names are short (山田, 김철): a 2-letter Japanese family name must be cleaned, not left to leak.
   const add = (text: string | undefined) => {
     const value = text?.trim();
-    if (value && value.length >= 3) found.add(value);
+    if (value && (value.length >= 3 || (value.length === 2 && isCaseless(value)))) found.add(value);
   };
   const tags = [
     ...PERSON,

@@ -164,3 +164,38 @@ describe('a DICOMDIR', () => {
     expect(run(bytes, plan).ok).toBe(true);
   });
 });
+
+describe('Clean Descriptors on text in an ISO 2022 multi-byte character set', () => {
+  // 山田 (JIS X 0208 0x3B33 0x4544) and 頭部 (0x462C 0x4974) between ESC $ B and ESC ( B, as
+  // Japanese values are written; every byte is in the ASCII range, so the builder's strings carry it.
+  const yamada = '\x1b$B;3ED\x1b(B';
+  const head = '\x1b$BF,It\x1b(B';
+  const input = smallFile(
+    EXPLICIT_VR_LE,
+    (b) =>
+      b
+        .str(0x00080005, 'CS', ['', 'ISO 2022 IR 87'])
+        .str(0x00081030, 'LO', `CT ${yamada} ${head}`)
+        .str(0x0008103e, 'LO', `SERIES ${yamada}`),
+    { patientName: `Yamada^Tarou=${yamada}` },
+  );
+  const result = deid(input, planWith(['CleanDesc']));
+
+  it('cleans a two-character Japanese family name out of free text', () => {
+    expect(topElement(result.bytes, 0x0008103e)!.text).toBe('SERIES ***');
+    expect(result.residual).toEqual([]);
+  });
+
+  it('empties a cleaned value it cannot write back, with a warning, instead of failing the file', () => {
+    expect(topElement(result.bytes, 0x00081030)!.element.length).toBe(0);
+    const emptied = result.warnings.filter((w) => w.code === 'CLEAN_EMPTIED');
+    expect(emptied.map((w) => w.path)).toEqual(['(0008,1030)']);
+  });
+
+  it('keeps failing loudly when a value the person chose cannot be written', () => {
+    const rules = [{ tag: 'StudyDescription', action: 'replace' as const, value: '山田 study' }];
+    const failed = run(input, planWith([], { rules }));
+    expect(failed.ok).toBe(false);
+    if (!failed.ok) expect(failed.error.code).toBe('ENCODE_FAILED');
+  });
+});

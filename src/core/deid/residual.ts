@@ -206,7 +206,7 @@ export function normalise(text: string): string {
 }
 
 /** Letters only of scripts without letter case (CJK, kana, Hangul, Arabic, Hebrew…). */
-const isCaseless = (text: string): boolean =>
+export const isCaseless = (text: string): boolean =>
   /[\p{L}]/u.test(text) &&
   [...text].every((c) => !/\p{L}/u.test(c) || c.toLowerCase() === c.toUpperCase());
 
