@@ -44,7 +44,34 @@ const KNOWN: readonly TransferSyntax[] = [
   }),
   ts('1.2.840.10008.1.2.4.50', 'JPEG Baseline (Process 1)'),
   ts('1.2.840.10008.1.2.4.51', 'JPEG Extended (Process 2 & 4)'),
+  // Retired JPEG processes: old archives still hold them, and their fragments are only copied.
+  ts('1.2.840.10008.1.2.4.52', 'JPEG Extended (Process 3 & 5) (Retired)'),
+  ts(
+    '1.2.840.10008.1.2.4.53',
+    'JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8) (Retired)',
+  ),
+  ts(
+    '1.2.840.10008.1.2.4.54',
+    'JPEG Spectral Selection, Non-Hierarchical (Process 7 & 9) (Retired)',
+  ),
+  ts(
+    '1.2.840.10008.1.2.4.55',
+    'JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (Retired)',
+  ),
+  ts(
+    '1.2.840.10008.1.2.4.56',
+    'JPEG Full Progression, Non-Hierarchical (Process 11 & 13) (Retired)',
+  ),
   ts('1.2.840.10008.1.2.4.57', 'JPEG Lossless, Non-Hierarchical (Process 14)'),
+  ts('1.2.840.10008.1.2.4.58', 'JPEG Lossless, Non-Hierarchical (Process 15) (Retired)'),
+  ts('1.2.840.10008.1.2.4.59', 'JPEG Extended, Hierarchical (Process 16 & 18) (Retired)'),
+  ts('1.2.840.10008.1.2.4.60', 'JPEG Extended, Hierarchical (Process 17 & 19) (Retired)'),
+  ts('1.2.840.10008.1.2.4.61', 'JPEG Spectral Selection, Hierarchical (Process 20 & 22) (Retired)'),
+  ts('1.2.840.10008.1.2.4.62', 'JPEG Spectral Selection, Hierarchical (Process 21 & 23) (Retired)'),
+  ts('1.2.840.10008.1.2.4.63', 'JPEG Full Progression, Hierarchical (Process 24 & 26) (Retired)'),
+  ts('1.2.840.10008.1.2.4.64', 'JPEG Full Progression, Hierarchical (Process 25 & 27) (Retired)'),
+  ts('1.2.840.10008.1.2.4.65', 'JPEG Lossless, Hierarchical (Process 28) (Retired)'),
+  ts('1.2.840.10008.1.2.4.66', 'JPEG Lossless, Hierarchical (Process 29) (Retired)'),
   ts('1.2.840.10008.1.2.4.70', 'JPEG Lossless, First-Order Prediction (Process 14 SV1)'),
   ts('1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless'),
   ts('1.2.840.10008.1.2.4.81', 'JPEG-LS Near-Lossless'),
@@ -61,10 +88,15 @@ const KNOWN: readonly TransferSyntax[] = [
   ts('1.2.840.10008.1.2.4.106', 'MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2'),
   ts('1.2.840.10008.1.2.4.107', 'HEVC/H.265 Main Profile / Level 5.1'),
   ts('1.2.840.10008.1.2.4.108', 'HEVC/H.265 Main 10 Profile / Level 5.1'),
+  ts('1.2.840.10008.1.2.4.110', 'JPEG XL Lossless'),
+  ts('1.2.840.10008.1.2.4.111', 'JPEG XL JPEG Recompression'),
+  ts('1.2.840.10008.1.2.4.112', 'JPEG XL'),
   ts('1.2.840.10008.1.2.4.201', 'High-Throughput JPEG 2000 (Lossless Only)'),
   ts('1.2.840.10008.1.2.4.202', 'High-Throughput JPEG 2000 with RPCL Options (Lossless Only)'),
   ts('1.2.840.10008.1.2.4.203', 'High-Throughput JPEG 2000'),
   ts('1.2.840.10008.1.2.5', 'RLE Lossless'),
+  ts('1.2.840.10008.1.2.1.98', 'Encapsulated Uncompressed Explicit VR Little Endian'),
+  ts('1.2.840.10008.1.2.8.1', 'Deflated Image Frame Compression'),
 ];
 
 const BY_UID = new Map(KNOWN.map((t) => [t.uid, t]));
