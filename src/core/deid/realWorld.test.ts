@@ -199,3 +199,74 @@ describe('Clean Descriptors on text in an ISO 2022 multi-byte character set', ()
     if (!failed.ok) expect(failed.error.code).toBe('ENCODE_FAILED');
   });
 });
+
+describe('a standard sequence written as UN with a defined length', () => {
+  // Implicit VR little endian inside, as PS3.5 §6.2.2 says a UN sequence is encoded.
+  const le16 = (n: number) => [n & 0xff, n >> 8];
+  const le32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24];
+  const text = (s: string) => Array.from(s.length % 2 ? `${s} ` : s, (c) => c.charCodeAt(0));
+  const implicit = (tag: number, value: number[]) => [
+    ...le16(tag >>> 16),
+    ...le16(tag & 0xffff),
+    ...le32(value.length),
+    ...value,
+  ];
+  const uid = '1.2.826.0.1.3680043.2.1143.99.7';
+  const itemBody = [
+    ...implicit(0x00081155, [...Array.from(uid, (c) => c.charCodeAt(0)), 0]),
+    ...implicit(0x0040a040, text('PNAME')),
+    ...implicit(0x0040a123, text('ZZNESTED^PERSON')),
+  ];
+  const value = [...le16(0xfffe), ...le16(0xe000), ...le32(itemBody.length), ...itemBody];
+  const unElement = new Uint8Array([
+    ...le16(0x0040),
+    ...le16(0xa730),
+    ...text('UN'),
+    0,
+    0,
+    ...le32(value.length),
+    ...value,
+  ]);
+  const input = smallFile(EXPLICIT_VR_LE, (b) => b.raw(unElement, 0x0040a730));
+
+  it('has its items read, so the profile reaches inside: UIDs remapped, the name gone', () => {
+    const result = deid(input, plan);
+    const out = parseFile(result.bytes, 'out.dcm');
+    const content = out.dataset.elements.find((e) => e.tag === 0x0040a730)!;
+    expect(content.vr).toBe('UN');
+    expect(content.items).toHaveLength(1);
+    const inner = content.items![0]!.dataset.elements;
+    const ref = inner.find((e) => e.tag === 0x00081155)!;
+    const remapped = readStringValues(result.bytes, ref)[0];
+    expect(remapped).toMatch(/^2\.25\.\d+$/);
+    expect(new TextDecoder('latin1').decode(result.bytes)).not.toMatch(/ZZNESTED|1143\.99\.7/);
+    const changed = result.changes.map((c) => c.path);
+    expect(changed).toContain('(0040,A730)[0]/(0008,1155)');
+  });
+
+  it('stays one opaque value when it does not read as items', () => {
+    const notItems = new Uint8Array([
+      ...le16(0x0040),
+      ...le16(0xa730),
+      ...text('UN'),
+      0,
+      0,
+      ...le32(8),
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+    ]);
+    const file = parseFile(
+      smallFile(EXPLICIT_VR_LE, (b) => b.raw(notItems, 0x0040a730)),
+      'opaque.dcm',
+    );
+    const content = file.dataset.elements.find((e) => e.tag === 0x0040a730)!;
+    expect(content.items).toBeUndefined();
+    expect(content.length).toBe(8);
+  });
+});

@@ -1,5 +1,13 @@
 import { DICTIONARY_TEXT } from './dictionary.generated';
-import { elementOf, groupOf, isPrivateCreatorTag, isPrivateTag, makeTag, type Tag } from './tag';
+import {
+  elementOf,
+  fromParserKey,
+  groupOf,
+  isPrivateCreatorTag,
+  isPrivateTag,
+  makeTag,
+  type Tag,
+} from './tag';
 
 export interface DictionaryEntry {
   /** For a repeating-group attribute found by lookupTag, the tag asked for (6002,3000); else group xx00. */
@@ -127,4 +135,15 @@ export function implicitVr(tag: Tag): string {
   const entry = lookupTag(tag);
   if (!entry || entry.vrs.length === 0) return 'UN';
   return entry.vr;
+}
+
+/**
+ * dicom-parser's vrCallback for implicit VR data: the dictionary VR of a public tag. Private and
+ * unknown tags get none, and dicom-parser detects their sequences by itself.
+ */
+export function implicitVrForParser(key: string): string | undefined {
+  const tag = fromParserKey(key);
+  if ((tag >>> 16) & 1) return undefined;
+  const vr = implicitVr(tag);
+  return vr === 'UN' ? undefined : vr;
 }

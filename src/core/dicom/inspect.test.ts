@@ -21,7 +21,8 @@ function outline(nodes: readonly InspectNode[], depth = 0): string[] {
 
 /** The same outline from dcmdump: two spaces of indent per level, item and delimiter lines dropped. */
 function dcmdumpOutline(bytes: Uint8Array): string[] {
-  const { stdout } = dcmdump(bytes);
+  // +uc: a defined-length UN on a known tag is read as its real VR, sequences included, as Veil does.
+  const { stdout } = dcmdump(bytes, ['+uc']);
   return stdout
     .split('\n')
     .map((line) => /^( *)\(([0-9a-f]{4}),([0-9a-f]{4})\)/i.exec(line))

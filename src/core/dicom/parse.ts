@@ -2,12 +2,11 @@ import type * as DicomParserTypes from 'dicom-parser';
 import { dicomParser } from './parseModule';
 import { toVeilError, VeilError } from '../errors';
 import { inflateDataset } from './deflate';
-import { implicitVr } from './dictionary';
+import { implicitVrForParser } from './dictionary';
 import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
 import { parseExplicitDataset } from './parseExplicit';
 import { normalizeDataset } from './parseNormalize';
 import type { ParsedDataset, ParsedFile } from './model';
-import { fromParserKey } from './tag';
 import { supportedTransferSyntax } from './transferSyntax';
 import { readString } from './values';
 
@@ -95,7 +94,7 @@ export function parseFile(input: Uint8Array, fileName: string): ParsedFile {
       ? parseExplicitDataset(region, ts.littleEndian)
       : dicomParser.parseDicom(region, {
           TransferSyntaxUID: ts.uid,
-          vrCallback: vrForImplicit,
+          vrCallback: implicitVrForParser,
         } as DicomParserTypes.ParseDicomOptions);
   } catch (error) {
     throw parserFailure(error, fileName, datasetOffset);
@@ -124,14 +123,6 @@ export function parseFile(input: Uint8Array, fileName: string): ParsedFile {
     transferSyntax: ts,
     warnings,
   };
-}
-
-/** dicom-parser asks for the VR of each implicit element; unknown and private ones it detects itself. */
-function vrForImplicit(key: string): string | undefined {
-  const tag = fromParserKey(key);
-  if ((tag >>> 16) & 1) return undefined;
-  const vr = implicitVr(tag);
-  return vr === 'UN' ? undefined : vr;
 }
 
 /** Parts of dicom-parser 1.8 that its type declarations leave out. */

@@ -4,7 +4,7 @@ import { hasLongHeader } from './vr';
 import { VeilError, type VeilErrorData } from '../errors';
 import { decodeText, parseSpecificCharacterSet } from './charset';
 import { inflateDataset } from './deflate';
-import { implicitVr } from './dictionary';
+import { implicitVrForParser } from './dictionary';
 import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
 import { fromParserKey, toParserKey } from './tag';
 import { parserFailure } from './parse';
@@ -169,7 +169,7 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
       : dicomParser.parseDicom(region, {
           TransferSyntaxUID: ts.uid,
           untilTag: PIXEL_DATA,
-          vrCallback: vrForImplicit,
+          vrCallback: implicitVrForParser,
         } as DicomParserTypes.ParseDicomOptions);
   } catch (error) {
     if (isPrefix) throw more();
@@ -297,11 +297,4 @@ function valueOf(bytes: Uint8Array, element: DicomParserTypes.Element): Uint8Arr
 /** Value padding (spaces, and NUL for UIs and sloppy writers) and leading spaces. */
 function trimmed(text: string): string {
   return text.replace(/^[ ]+|[\0 ]+$/g, '');
-}
-
-function vrForImplicit(key: string): string | undefined {
-  const tag = fromParserKey(key);
-  if ((tag >>> 16) & 1) return undefined;
-  const vr = implicitVr(tag);
-  return vr === 'UN' ? undefined : vr;
 }

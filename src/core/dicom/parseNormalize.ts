@@ -1,6 +1,7 @@
-import type * as dicomParser from 'dicom-parser';
+import type * as DicomParserTypes from 'dicom-parser';
 import { VeilError } from '../errors';
-import { implicitVr } from './dictionary';
+import { implicitVr, implicitVrForParser } from './dictionary';
+import { dicomParser } from './parseModule';
 import type { ParsedDataset, ParsedElement, ParsedItem } from './model';
 import { fromParserKey, formatTag } from './tag';
 import type { WideElement } from './parseExplicit';
@@ -29,7 +30,7 @@ export interface NormalizeContext {
   readonly topLevel: boolean;
 }
 
-type RawElement = dicomParser.Element & { Value?: unknown };
+type RawElement = DicomParserTypes.Element & { Value?: unknown };
 
 const ITEM = 0xfffee000;
 const ITEM_DELIMITER = 0xfffee00d;
@@ -41,7 +42,7 @@ const SEQUENCE_DELIMITER = 0xfffee0dd;
  * dicom-parser silently overwrites) or a length past the end makes the file fail here.
  */
 export function normalizeDataset(
-  dataSet: dicomParser.DataSet,
+  dataSet: DicomParserTypes.DataSet,
   ctx: NormalizeContext,
 ): ParsedDataset {
   if (ctx.depth > MAX_DEPTH) {
@@ -124,6 +125,7 @@ function normalizeElement(
     );
   }
   const undefinedLength = element.hadUndefinedLength === true;
+  if (fileVr === 'UN') readUnSequence(element, tag, ctx);
   const vr =
     fileVr === 'UN'
       ? readableVrOfUn(tag, element)
@@ -166,6 +168,33 @@ function normalizeElement(
 }
 
 /**
+ * A standard sequence written as UN with a defined length (converted from implicit VR by a system
+ * that did not know the attribute) holds an implicit VR little endian sequence (PS3.5 §6.2.2).
+ * Its items are read here, so that the profile reaches the elements inside (UIDs to remap, names
+ * to remove) rather than keeping or dropping the whole value unread. A value that does not read
+ * as items exactly filling it stays one opaque value. (Undefined-length UN dicom-parser reads.)
+ */
+function readUnSequence(element: RawElement, tag: number, ctx: NormalizeContext): void {
+  if (element.items || element.hadUndefinedLength === true || element.length === 0) return;
+  if (implicitVr(tag) !== 'SQ') return;
+  const region = ctx.bytes.subarray(ctx.base);
+  const end = element.dataOffset + element.length;
+  if (end > region.length) return; // checkWithin reports it
+  const parser = (
+    dicomParser as unknown as { littleEndianByteArrayParser: DicomParserTypes.ByteArrayParser }
+  ).littleEndianByteArrayParser;
+  const stream = new dicomParser.ByteStream(parser, region, element.dataOffset);
+  try {
+    // The declarations say the callback returns a string; dicom-parser also takes undefined (no VR).
+    const vrCallback = implicitVrForParser as (tag: string) => string;
+    dicomParser.readSequenceItemsImplicit(stream, element, vrCallback);
+    if (stream.position !== end) throw new Error('the items do not fill the value');
+  } catch {
+    delete (element as { items?: unknown }).items;
+  }
+}
+
+/**
  * Some converters and archives write standard attributes with VR UN in explicit VR files. A string
  * value's bytes do not depend on the byte order, so a UN element whose tag the dictionary gives a
  * string VR is read as that VR: the profile then treats PatientName as a name and SOPInstanceUID as
@@ -179,7 +208,7 @@ function readableVrOfUn(tag: number, element: RawElement): string {
 }
 
 function normalizeItems(
-  rawItems: readonly dicomParser.Element[],
+  rawItems: readonly DicomParserTypes.Element[],
   ctx: NormalizeContext,
   tag: number,
   contentStart: number,
