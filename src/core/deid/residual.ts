@@ -417,8 +417,8 @@ export function scanResidual(output: ParsedFile, ids: IdentifyingValues): Residu
   const visit = (dataset: ParsedDataset, prefix: string) => {
     let creators: Map<number, string> | undefined;
     for (const element of dataset.elements) {
-      const path = `${prefix}${formatTag(element.tag)}`;
       if (element.items) {
+        const path = `${prefix}${formatTag(element.tag)}`;
         element.items.forEach((item, i) => visit(item.dataset, `${path}[${i}]/`));
         continue;
       }
@@ -427,6 +427,7 @@ export function scanResidual(output: ParsedFile, ids: IdentifyingValues): Residu
       if (text === undefined) continue;
       const found = matchKinds(normalise(text), ids);
       if (found.size === 0) continue;
+      const path = `${prefix}${formatTag(element.tag)}`;
       if (isPrivateTag(element.tag) && !creators) creators = creatorsOf(output, dataset);
       const keyword = keywordOf(element, creators);
       for (const kind of found) {
@@ -458,14 +459,18 @@ function textToScan(
  * all the values, longest first, would find them; but by plain substring search, which costs
  * nothing to prepare (a compiled pattern per patient cost more than the rest of the file).
  */
-function matchKinds(text: string, ids: IdentifyingValues): Set<IdentifierKind> {
-  // Position → the value that won it (the first, so the longest, to meet its rule there).
-  const claims = new Map<number, string>();
+function matchKinds(text: string, ids: IdentifyingValues): ReadonlySet<IdentifierKind> {
+  // Position → the value that won it (the first, so the longest, to meet its rule there). Made on
+  // the first match only: most values of most files match nothing.
+  let claims: Map<number, string> | undefined;
   for (const { text: value, rule } of ids.sought) {
+    if (value.length > text.length) continue;
     for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
-      if (!claims.has(at) && bounded(text, at, value.length, rule)) claims.set(at, value);
+      if (claims?.has(at) || !bounded(text, at, value.length, rule)) continue;
+      (claims ??= new Map()).set(at, value);
     }
   }
+  if (!claims) return NOTHING;
   const found = new Set<IdentifierKind>();
   // Kinds in the order their matches stand in the text.
   for (const at of [...claims.keys()].sort((x, y) => x - y)) {
@@ -473,6 +478,8 @@ function matchKinds(text: string, ids: IdentifyingValues): Set<IdentifierKind> {
   }
   return found;
 }
+
+const NOTHING: ReadonlySet<IdentifierKind> = new Set();
 
 /** Whether `text[at, at + length)` stands apart as its rule asks. */
 function bounded(text: string, at: number, length: number, rule: Rule): boolean {

@@ -17,9 +17,6 @@ interface ExplicitInternals {
   ): DicomParserTypes.Element;
 }
 
-/** The 64-bit VRs (PS3.5 2019): a 12-byte header, as OB has. */
-const WIDE_VRS: ReadonlySet<string> = new Set(['OV', 'SV', 'UV']);
-
 /** A top-level element with a 64-bit VR, read here rather than by dicom-parser. */
 export type WideElement = DicomParserTypes.Element & { readonly wideVr: true };
 
@@ -72,9 +69,11 @@ export function parseExplicitDataset(
   return dataSet;
 }
 
+/** OV, SV or UV at `at` (checked byte by byte: this runs for every top-level element). */
 function wideVrAt(bytes: Uint8Array, at: number): string | undefined {
-  const vr = String.fromCharCode(bytes[at]!, bytes[at + 1]!);
-  return WIDE_VRS.has(vr) ? vr : undefined;
+  if (bytes[at + 1] !== 0x56) return undefined; // 'V'
+  const first = bytes[at];
+  return first === 0x4f ? 'OV' : first === 0x53 ? 'SV' : first === 0x55 ? 'UV' : undefined;
 }
 
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
