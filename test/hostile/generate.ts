@@ -773,7 +773,7 @@ function vrs(w: CorpusWriter): void {
     ),
   );
   // dicom-parser reads OV's reserved bytes as a 16-bit length of 0, then garbage: Veil reads a
-  // top-level 64-bit VR itself (parseExplicit.ts), and refuses one inside a sequence.
+  // top-level 64-bit VR itself (parseTopLevel.ts), and refuses one inside a sequence.
   vr(
     'ov',
     'an element with VR OV at the top level (a 64-bit VR that dicom-parser misreads)',

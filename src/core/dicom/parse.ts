@@ -2,9 +2,8 @@ import type * as DicomParserTypes from 'dicom-parser';
 import { dicomParser } from './parseModule';
 import { toVeilError, VeilError } from '../errors';
 import { inflateDataset } from './deflate';
-import { implicitVrForParser } from './dictionary';
 import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
-import { parseExplicitDataset } from './parseExplicit';
+import { parseTopLevel, type TopLevel } from './parseTopLevel';
 import { normalizeDataset } from './parseNormalize';
 import type { ParsedDataset, ParsedFile } from './model';
 import { supportedTransferSyntax } from './transferSyntax';
@@ -87,26 +86,26 @@ export function parseFile(input: Uint8Array, fileName: string): ParsedFile {
   }
 
   const region = bytes.subarray(datasetOffset);
-  let parsed: DicomParserTypes.DataSet;
+  let parsed: TopLevel;
   try {
     // The deflated case is inflated above: plain explicit little endian from here.
-    parsed = ts.explicitVr
-      ? parseExplicitDataset(region, ts.littleEndian)
-      : dicomParser.parseDicom(region, {
-          TransferSyntaxUID: ts.uid,
-          vrCallback: implicitVrForParser,
-        } as DicomParserTypes.ParseDicomOptions);
+    parsed = parseTopLevel(region, { explicitVr: ts.explicitVr, littleEndian: ts.littleEndian });
   } catch (error) {
     throw parserFailure(error, fileName, datasetOffset);
   }
-  warnings.push(...collectParserWarnings(parsed.warnings, fileName));
+  warnings.push(...collectParserWarnings(parsed.dataSet.warnings, fileName));
+  if (parsed.end < region.length) {
+    warnings.push(
+      `${region.length - parsed.end} zero bytes after the dataset (padding, no element) were left out`,
+    );
+  }
 
-  const dataset = normalizeDataset(parsed, {
+  const dataset = normalizeDataset(parsed.dataSet, {
     fileName,
     bytes,
     base: datasetOffset,
     start: datasetOffset,
-    end: bytes.length,
+    end: datasetOffset + parsed.end,
     explicitVr: ts.explicitVr,
     bigEndian: !ts.littleEndian,
     inheritedCharacterSets: [],

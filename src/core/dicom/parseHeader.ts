@@ -1,14 +1,12 @@
 import type * as DicomParserTypes from 'dicom-parser';
-import { dicomParser } from './parseModule';
 import { hasLongHeader } from './vr';
 import { VeilError, type VeilErrorData } from '../errors';
 import { decodeText, parseSpecificCharacterSet } from './charset';
 import { inflateDataset } from './deflate';
-import { implicitVrForParser } from './dictionary';
 import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
 import { fromParserKey, toParserKey } from './tag';
 import { parserFailure } from './parse';
-import { parseExplicitDataset } from './parseExplicit';
+import { parseTopLevel } from './parseTopLevel';
 import { supportedTransferSyntax } from './transferSyntax';
 import { latin1 } from './charsetTables';
 import { isMediaDirectoryTag, mediaDirectoryError } from './mediaDirectory';
@@ -164,13 +162,11 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
   let dataset: DicomParserTypes.DataSet;
   try {
     // Deflated data is inflated above: explicit little endian from here.
-    dataset = ts.explicitVr
-      ? parseExplicitDataset(region, ts.littleEndian, PIXEL_DATA)
-      : dicomParser.parseDicom(region, {
-          TransferSyntaxUID: ts.uid,
-          untilTag: PIXEL_DATA,
-          vrCallback: implicitVrForParser,
-        } as DicomParserTypes.ParseDicomOptions);
+    dataset = parseTopLevel(region, {
+      explicitVr: ts.explicitVr,
+      littleEndian: ts.littleEndian,
+      untilTag: PIXEL_DATA,
+    }).dataSet;
   } catch (error) {
     if (isPrefix) throw more();
     // The same codes as the full reader: TRUNCATED, TOO_DEEP (a stack overflow) or BAD_STRUCTURE.

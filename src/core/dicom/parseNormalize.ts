@@ -4,7 +4,7 @@ import { implicitVr, implicitVrForParser } from './dictionary';
 import { dicomParser } from './parseModule';
 import type { ParsedDataset, ParsedElement, ParsedItem } from './model';
 import { fromParserKey, formatTag } from './tag';
-import type { WideElement } from './parseExplicit';
+import type { WideElement } from './parseTopLevel';
 import { parseCharacterSets } from './values';
 import { hasLongHeader, isStringVr, KNOWN_VRS } from './vr';
 
@@ -102,7 +102,7 @@ function normalizeElement(
   }
   if ((fileVr === 'OV' || fileVr === 'SV' || fileVr === 'UV') && !(element as WideElement).wideVr) {
     // dicom-parser 1.8 reads these 64-bit VRs with a 16-bit length; the rest of the file would be
-    // garbage. parseExplicit.ts reads them at the top level; inside a sequence they are refused.
+    // garbage. parseTopLevel.ts reads them at the top level; inside a sequence they are refused.
     throw new VeilError(
       'UNSUPPORTED',
       `element ${formatTag(tag)} uses VR ${fileVr}, which cannot be read yet`,

@@ -113,3 +113,46 @@ describe('an undefined length on a 64-bit VR', () => {
     if (!result.ok) expect(result.error.code).toBe('BAD_STRUCTURE');
   });
 });
+
+describe('zero bytes after the last element (padding to a block size)', () => {
+  const padded = (ts: string, zeros: number) => {
+    const file = dicomFile(ts)
+      .str(0x00080016, 'UI', SC)
+      .str(0x00080018, 'UI', '1.2.826.0.1.3680043.2.1143.77.4')
+      .str(0x00100010, 'PN', 'ZZPADFAMILY')
+      .str(0x00100020, 'LO', 'ZZPADPID')
+      .bin(0x7fe00010, 'OW', new Uint8Array(32).fill(0)) // pixel data that itself ends in zeros
+      .sort()
+      .build();
+    const out = new Uint8Array(file.length + zeros);
+    out.set(file);
+    return { file, bytes: out };
+  };
+
+  it.each([TS.explicitLE, TS.implicitLE, TS.explicitBE])(
+    'ends the dataset, with a warning, and is not written out (%s)',
+    (ts) => {
+      const { file, bytes } = padded(ts, 300);
+      const parsed = parseFile(bytes, 'padded.dcm');
+      const pixels = parsed.dataset.elements.at(-1)!;
+      expect(pixels).toMatchObject({ tag: 0x7fe00010, length: 32, end: file.length });
+      expect(parsed.warnings).toContain(
+        '300 zero bytes after the dataset (padding, no element) were left out',
+      );
+      const result = deid(bytes, planWith(), { fileName: 'padded.dcm' });
+      const out = parseFile(result.bytes, 'out.dcm');
+      expect(out.warnings.some((w) => w.includes('zero bytes'))).toBe(false);
+      expect(result.warnings.some((w) => w.code === 'READ' && w.message.includes('300'))).toBe(
+        true,
+      );
+      expect(readInstanceSummary(bytes, 'padded.dcm')).toMatchObject({ sopClassUid: SC });
+    },
+  );
+
+  it('is not taken for padding when a non-zero byte follows', () => {
+    const { bytes } = padded(TS.explicitLE, 300);
+    bytes[bytes.length - 1] = 1;
+    const result = run(bytes, planWith(), { fileName: 'garbage.dcm' });
+    expect(result.ok).toBe(false);
+  });
+});
