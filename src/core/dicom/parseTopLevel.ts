@@ -67,10 +67,11 @@ export function parseTopLevel(region: Uint8Array, options: TopLevelOptions): Top
   const elements: Record<string, DicomParserTypes.Element> = {};
   const dataSet = new internals.DataSet(parser, region, elements);
   dataSet.warnings = stream.warnings;
-  const zeroTail = zeroTailStart(region);
   while (stream.position < region.length) {
     const at = stream.position;
-    if (at >= zeroTail) return { dataSet, end: at };
+    if (region[at] === 0 && region[at + 1] === 0 && zeroToTheEnd(region, at)) {
+      return { dataSet, end: at };
+    }
     const vr = explicitVr && at + 12 <= region.length ? wideVrAt(region, at + 4) : undefined;
     let element: DicomParserTypes.Element;
     if (vr !== undefined) {
@@ -96,11 +97,14 @@ export function parseTopLevel(region: Uint8Array, options: TopLevelOptions): Top
   return { dataSet, end: region.length };
 }
 
-/** Where the run of zero bytes that ends `bytes` starts (its length when it ends otherwise). */
-function zeroTailStart(bytes: Uint8Array): number {
-  let at = bytes.length;
-  while (at > 0 && bytes[at - 1] === 0) at--;
-  return at;
+/**
+ * Whether every byte from `at` to the end is zero. Asked only where an element would start with
+ * group 0000, which no dataset element has: a file's pixel data may end in a long run of zeros,
+ * and scanning that for every file cost as much as de-identifying it.
+ */
+function zeroToTheEnd(bytes: Uint8Array, at: number): boolean {
+  for (let i = at; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 /** OV, SV or UV at `at` (checked byte by byte: this runs for every top-level element). */
