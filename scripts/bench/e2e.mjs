@@ -135,7 +135,8 @@ function engineRun() {
   mkdirSync(ENGINE_OUT, { recursive: true });
   spawnSync('sync');
   const started = process.hrtime.bigint();
-  const child = run(NODE, [VEIL_ENGINE, CT, ENGINE_OUT, VEIL_KEY], {
+  // As npm run bench runs it: with the CLI workers' nursery (src/cli/pool.ts WORKER_LIMITS).
+  const child = run(NODE, ['--max-semi-space-size=2', VEIL_ENGINE, CT, ENGINE_OUT, VEIL_KEY], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

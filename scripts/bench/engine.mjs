@@ -166,7 +166,11 @@ const CONTENDERS = [
     node: true,
     available: () => true,
     prepare: ensureVeilEngine,
-    command: (input, output) => [NODE, [VEIL_ENGINE, input, output, VEIL_KEY]],
+    // The nursery the CLI gives its workers (src/cli/pool.ts WORKER_LIMITS, 6 MB young generation).
+    command: (input, output) => [
+      NODE,
+      ['--max-semi-space-size=2', VEIL_ENGINE, input, output, VEIL_KEY],
+    ],
   },
   {
     name: 'veil',

@@ -3,7 +3,6 @@
 // no hashing, no worker threads: the engine itself, against the same I/O as the floor.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { favourMemory } from '../../src/cli/memoryMode';
 import { ReusableReader } from '../../src/cli/reusableReader';
 import { coalesceParts, writePartsSync } from '../../src/cli/writeParts';
 import { deidentify } from '../../src/core/deid/deidentify';
@@ -17,7 +16,6 @@ if (!input || !output || !keyFile) {
   console.error('usage: veil-engine.mjs <in> <out> <key-file>');
   process.exit(2);
 }
-favourMemory(); // as the CLI does (src/cli/main.ts)
 const key = parseProjectKey(readFileSync(keyFile, 'utf8'));
 const plan = buildPlan(defaultProfile());
 const reader = new ReusableReader();

@@ -1,5 +1,4 @@
 import { runCli } from './cli';
-import { favourMemory } from './memoryMode';
 
 // Bundled by scripts/build-cli.mjs into dist-cli/main.js, beside dist-cli/worker.js.
 const controller = new AbortController();
@@ -11,7 +10,6 @@ process.once('SIGINT', () => {
   process.once('SIGINT', () => process.exit(130));
 });
 
-favourMemory();
 try {
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout: process.stdout,

@@ -21,6 +21,17 @@ interface Slot {
 }
 
 /**
+ * A worker de-identifies one file after another and keeps nothing of a file once it is written,
+ * so a large nursery only lets garbage pile up: 6 MB of young generation (2 MB semi-spaces,
+ * `node --max-semi-space-size=2`) instead of V8's default of up to 48 MB. Measured with the CLI
+ * and one worker (peak RSS, time): CT series 128 → 101 MB, 2,000 small files 153 → 130 MB, with
+ * no time lost. V8's --optimize-for-size would take the small files to 104 MB, but costs 27% more
+ * time on them (and 6% on the CT series), so it is not used. Old generation: V8's default, as a
+ * large object (a 300,000-element RT Structure Set) must not run out of heap.
+ */
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
+
+/**
  * Runs every job on `size` worker threads, one file per worker at a time (so at most `size` files
  * are in memory). A worker that dies takes only its current file with it: that file is failed, its
  * output removed, and a fresh worker carries on. A worker that dies before it is ready (it could not
@@ -101,7 +112,7 @@ export function runPool(run: PoolRun): Promise<{ notProcessed: number }> {
     };
 
     const start = (): void => {
-      const worker = new Worker(run.workerUrl, { workerData: init });
+      const worker = new Worker(run.workerUrl, { workerData: init, resourceLimits: WORKER_LIMITS });
       const slot: Slot = { worker, ready: false, retiring: false, dead: false };
       slots.add(slot);
       worker.on('message', (message: WorkerMessage) => {
