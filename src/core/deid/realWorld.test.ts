@@ -244,6 +244,28 @@ describe('a standard sequence written as UN with a defined length', () => {
     expect(changed).toContain('(0040,A730)[0]/(0008,1155)');
   });
 
+  it('is read no further than its own value when an item lacks its delimiter', () => {
+    // An undefined-length item with no item delimitation: dicom-parser would read on to the end.
+    const open = [...le16(0xfffe), ...le16(0xe000), ...le32(0xffffffff), ...itemBody];
+    const unOpen = new Uint8Array([
+      ...le16(0x0040),
+      ...le16(0xa730),
+      ...text('UN'),
+      0,
+      0,
+      ...le32(open.length),
+      ...open,
+    ]);
+    const file = parseFile(
+      smallFile(EXPLICIT_VR_LE, (b) => b.raw(unOpen, 0x0040a730).str(0x0040a731, 'LO', 'AFTER')),
+      'open.dcm',
+    );
+    const content = file.dataset.elements.find((e) => e.tag === 0x0040a730)!;
+    expect(content.items).toBeUndefined();
+    expect(content.length).toBe(open.length);
+    expect(file.dataset.elements.at(-1)!.tag).toBe(0x0040a731);
+  });
+
   it('stays one opaque value when it does not read as items', () => {
     const notItems = new Uint8Array([
       ...le16(0x0040),

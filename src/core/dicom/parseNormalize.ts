@@ -125,7 +125,7 @@ function normalizeElement(
     );
   }
   const undefinedLength = element.hadUndefinedLength === true;
-  if (fileVr === 'UN') readUnSequence(element, tag, ctx);
+  const unItems = fileVr === 'UN' ? unSequenceItems(element, tag, ctx, valueOffset) : undefined;
   const vr =
     fileVr === 'UN'
       ? readableVrOfUn(tag, element)
@@ -134,7 +134,10 @@ function normalizeElement(
   let items: ParsedItem[] | undefined;
   let encapsulated = false;
 
-  if (element.items) {
+  if (unItems) {
+    end = valueOffset + element.length;
+    items = unItems;
+  } else if (element.items) {
     const contentEnd = valueOffset + element.length;
     end = undefinedLength ? contentEnd + 8 : contentEnd;
     if (undefinedLength) expectDelimiter(bytes, contentEnd, SEQUENCE_DELIMITER, ctx, tag);
@@ -172,25 +175,36 @@ function normalizeElement(
  * that did not know the attribute) holds an implicit VR little endian sequence (PS3.5 §6.2.2).
  * Its items are read here, so that the profile reaches the elements inside (UIDs to remap, names
  * to remove) rather than keeping or dropping the whole value unread. A value that does not read
- * as items exactly filling it stays one opaque value. (Undefined-length UN dicom-parser reads.)
+ * as well-formed items exactly filling it stays one opaque value (undefined is returned, and the
+ * element keeps no items). (Undefined-length UN dicom-parser reads itself.)
  */
-function readUnSequence(element: RawElement, tag: number, ctx: NormalizeContext): void {
+function unSequenceItems(
+  element: RawElement,
+  tag: number,
+  ctx: NormalizeContext,
+  valueOffset: number,
+): ParsedItem[] | undefined {
   if (element.items || element.hadUndefinedLength === true || element.length === 0) return;
   if (implicitVr(tag) !== 'SQ') return;
   const region = ctx.bytes.subarray(ctx.base);
   const end = element.dataOffset + element.length;
-  if (end > region.length) return; // checkWithin reports it
+  if (end > region.length || valueOffset + element.length > ctx.end) return; // checkWithin reports it
   const parser = (
     dicomParser as unknown as { littleEndianByteArrayParser: DicomParserTypes.ByteArrayParser }
   ).littleEndianByteArrayParser;
-  const stream = new dicomParser.ByteStream(parser, region, element.dataOffset);
+  // Bounded to the value: an undefined-length item without its delimiter must not read on through
+  // the rest of the file (offsets stay those of `region`, as the view starts where it does).
+  const stream = new dicomParser.ByteStream(parser, region.subarray(0, end), element.dataOffset);
   try {
     // The declarations say the callback returns a string; dicom-parser also takes undefined (no VR).
     const vrCallback = implicitVrForParser as (tag: string) => string;
     dicomParser.readSequenceItemsImplicit(stream, element, vrCallback);
     if (stream.position !== end) throw new Error('the items do not fill the value');
+    const contentEnd = valueOffset + element.length;
+    return normalizeItems(element.items ?? [], ctx, tag, valueOffset, contentEnd, true);
   } catch {
     delete (element as { items?: unknown }).items;
+    return undefined;
   }
 }
 
