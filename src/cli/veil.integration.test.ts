@@ -19,6 +19,7 @@ import { profileHash } from '../core/deid/profile';
 import { parseProjectKey } from '../core/deid/projectKey';
 import type { Profile } from '../core/deid/types';
 import { readWithDcmjs } from '../../test/support/dcmjsReader';
+import { dicomFile } from '../../test/support/dicomBuilder';
 import { smallFile } from '../../test/support/deid';
 import { TS } from '../../test/support/transferSyntax';
 
@@ -321,6 +322,31 @@ describe.skipIf(FIXTURES === undefined)('veil command line', () => {
     ]) {
       expect(text).not.toMatch(/zelda|quimby|PID4711/i);
     }
+  });
+
+  it('skips a DICOMDIR, whatever its name, with the reason, and exits 0', () => {
+    mkdirSync(join(dir, 'cd'), { recursive: true });
+    const dicomdir = dicomFile(TS.explicitLE, {
+      mediaStorageSopClassUid: '1.2.840.10008.1.3.10',
+      mediaStorageSopInstanceUid: '1.2.826.0.1.3680043.2.1143.5.1',
+    })
+      .str(0x00041130, 'CS', 'CD1')
+      .num(0x00041200, 'UL', 0)
+      .seq(0x00041220, [
+        (i) => i.str(0x00041430, 'CS', 'PATIENT').str(0x00100010, 'PN', 'ROE^RITA'),
+      ])
+      .build();
+    writeFileSync(join(dir, 'cd/INDEX.DCM'), dicomdir);
+    copyFileSync(join(dir, 'in/study1/CT_small.dcm'), join(dir, 'cd/IMG0001'));
+    const done = veil('deidentify', 'cd', 'out-cd', '--key-file', 'project.key');
+    expect(done.status).toBe(0);
+    expect(done.stdout).toMatch(/1 processed, 1 skipped, 0 failed/);
+    const report = readReport(join(dir, 'out-cd/veil-report.json'));
+    const index = report.files.find((f) => f.input === 'INDEX.DCM')!;
+    expect(index.status).toBe('skipped');
+    expect(index.reason).toMatch(/DICOMDIR/);
+    expect(existsSync(join(dir, 'out-cd/INDEX.DCM'))).toBe(false);
+    expect(readFileSync(join(dir, 'out-cd/veil-report.json'), 'utf8')).not.toMatch(/ROE|RITA/);
   });
 
   it('takes pseudonyms from a table', () => {
