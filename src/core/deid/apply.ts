@@ -59,6 +59,13 @@ export interface WalkState {
   readonly counts: Record<ChangeKind, number>;
   readonly warnings: DeidWarning[];
   readonly expectations: Expectation[];
+  /**
+   * A chosen value (a pseudonym from a table, a replace rule) was written in UTF-8 into a file that
+   * declared no character set: (0008,0005) must now say ISO_IR 192 (see textValue).
+   */
+  utf8Declared?: boolean;
+  /** Whether this file may be declared UTF-8 (see mayDeclareUtf8); found on first need. */
+  utf8Allowed?: boolean;
 }
 
 /** What one rule resolves to for one element. */
@@ -334,7 +341,7 @@ function resolve(
     case 'uid':
       return remapUids(state, element);
     case 'text':
-      return textValue(dataset, element, outcome.text, outcome.change);
+      return chosenTextValue(state, dataset, element, outcome.text, outcome.change);
     case 'shift':
       return shiftDates(state, dataset, element, path, outcome.days, 'date-shifted');
     case 'clean':
@@ -409,11 +416,64 @@ function remapUids(state: WalkState, element: ParsedElement): Resolved {
   };
 }
 
+/**
+ * A value the person chose (a pseudonym from their table, a replace rule). When it holds characters
+ * the file's character set cannot, and the file declares none (ASCII) and holds only ASCII text,
+ * the value is written in UTF-8 and the file declared ISO_IR 192 (ASCII is a subset of it, so
+ * nothing else changes meaning). Otherwise it still fails with ENCODE_FAILED: Veil never rewrites
+ * other people's text into another character set.
+ */
+function chosenTextValue(
+  state: WalkState,
+  dataset: ParsedDataset,
+  element: ParsedElement,
+  text: string,
+  change: ChangeKind,
+): Resolved {
+  try {
+    return textValue(dataset, element, text, change);
+  } catch (error) {
+    if (!(error instanceof VeilError) || error.code !== 'ENCODE_FAILED') throw error;
+    if (!isTextVr(element.vr) || !mayDeclareUtf8(state)) throw error;
+    const utf8 = textValue(dataset, element, text, change, ['ISO_IR 192']);
+    state.utf8Declared = true;
+    return utf8;
+  }
+}
+
+/** No dataset of the file declares a character set, and every text value is plain ASCII. */
+function mayDeclareUtf8(state: WalkState): boolean {
+  state.utf8Allowed ??= isPlainAscii(state.file.bytes, state.file.dataset);
+  return state.utf8Allowed;
+}
+
+const DEFAULT_REPERTOIRE = new Set(['', 'ISO_IR 6', 'ISO 2022 IR 6']);
+
+function isPlainAscii(bytes: Uint8Array, dataset: ParsedDataset): boolean {
+  if (!dataset.characterSets.every((term) => DEFAULT_REPERTOIRE.has(term.trim()))) return false;
+  for (const element of dataset.elements) {
+    if (element.items) {
+      if (!element.items.every((item) => isPlainAscii(bytes, item.dataset))) return false;
+      continue;
+    }
+    if (!isTextVr(element.vr)) continue;
+    for (let i = element.valueOffset; i < element.valueOffset + element.length; i++) {
+      const byte = bytes[i]!;
+      if (byte >= 0x80 || byte === 0x1b) return false;
+    }
+  }
+  return true;
+}
+
+/** (0008,0005) ISO_IR 192, for a file whose chosen values needed UTF-8 (see chosenTextValue). */
+export const UTF8_DECLARATION = { tag: 0x00080005, vr: 'CS', text: 'ISO_IR 192' } as const;
+
 function textValue(
   dataset: ParsedDataset,
   element: ParsedElement,
   text: string,
   change: ChangeKind,
+  characterSets: readonly string[] = dataset.characterSets,
 ): Resolved {
   if (element.items || !isStringVr(element.vr)) {
     throw new VeilError(
@@ -424,7 +484,7 @@ function textValue(
   const limit = maxLength(element.vr);
   const value = limit !== undefined && text.length > limit ? text.slice(0, limit) : text;
   const bytes = isTextVr(element.vr)
-    ? encodeText(value, dataset.characterSets)
+    ? encodeText(value, characterSets)
     : asciiValue(value, element.vr);
   return {
     patch: { kind: 'value', value: padValue(bytes, element.vr) },

@@ -8,6 +8,7 @@ import { joinParts } from '../dicom/encode';
 import { emptyPatch, writeParts, type NewElement } from '../dicom/write';
 import {
   walkDataset,
+  UTF8_DECLARATION,
   pseudonymPrefix,
   type Expectation,
   type PatientContext,
@@ -112,6 +113,7 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
   if (context.signal?.aborted) throw new VeilError('ABORTED', 'cancelled', { fileName });
 
   const marks = deidentificationMarks(plan);
+  if (state.utf8Declared) declareUtf8(state, marks);
   state.patch.additions.set(file.dataset, marks.elements);
   for (const change of marks.changes) state.counts[change.kind] += 1;
   if (state.detail) state.changes.push(...marks.changes);
@@ -271,6 +273,45 @@ interface Marks {
   elements: NewElement[];
   changes: Change[];
   expectations: Expectation[];
+}
+
+/**
+ * (0008,0005) becomes ISO_IR 192 at the top level (an addition replaces the element if there is
+ * one): a chosen value was written in UTF-8 into a file that held only ASCII (apply.ts).
+ */
+function declareUtf8(state: WalkState, marks: Marks): void {
+  const { tag, vr, text } = UTF8_DECLARATION;
+  const path = formatTag(tag);
+  const present = state.file.dataset.elements.find((e) => e.tag === tag);
+  if (present && state.patch.elements.has(present)) {
+    // A rule of the profile changed (0008,0005) itself: the two cannot both hold.
+    throw new VeilError(
+      'ENCODE_FAILED',
+      'a chosen value needs UTF-8, but a rule changes Specific Character Set (0008,0005)',
+      { fileName: state.file.fileName },
+    );
+  }
+  // The walk counted the element it found as kept; it is replaced now, and said so once.
+  let before: string | undefined;
+  if (present) {
+    state.counts.kept -= 1;
+    const kept = state.changes.findIndex((c) => c.path === path);
+    if (kept >= 0) before = state.changes.splice(kept, 1)[0]!.before;
+  }
+  marks.elements.push({ tag, vr, value: asciiValue(text, vr) });
+  marks.changes.push({
+    path,
+    tag: path,
+    keyword: 'SpecificCharacterSet',
+    vr,
+    kind: present ? 'replaced' : 'added',
+    ...(before !== undefined ? { before } : {}),
+    after: text,
+    rule: 'a chosen value needs UTF-8: Specific Character Set declared (PS3.3 C.12.1.1.2)',
+  });
+  const stale = state.expectations.findIndex((e) => e.path === path);
+  if (stale >= 0) state.expectations.splice(stale, 1);
+  marks.expectations.push({ path, outcome: { kind: 'value', text } });
 }
 
 /**

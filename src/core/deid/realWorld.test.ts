@@ -292,3 +292,58 @@ describe('a standard sequence written as UN with a defined length', () => {
     expect(content.length).toBe(8);
   });
 });
+
+describe('a chosen value with characters the file has no character set for', () => {
+  const rules = [{ tag: 'StudyDescription', action: 'replace' as const, value: 'Étude Zoë 山田' }];
+  const charsetOf = (bytes: Uint8Array) => topElement(bytes, 0x00080005)?.text;
+
+  it('is written in UTF-8, and the file declared ISO_IR 192, when all its text is ASCII', () => {
+    const input = smallFile(EXPLICIT_VR_LE, (b) => b.str(0x00081030, 'LO', 'CHEST'));
+    expect(charsetOf(input)).toBeUndefined();
+    const result = deid(input, planWith([], { rules }));
+    expect(charsetOf(result.bytes)).toBe('ISO_IR 192');
+    expect(topElement(result.bytes, 0x00081030)!.text).toBe('Étude Zoë 山田');
+    expect(result.changes.find((c) => c.path === '(0008,0005)')).toMatchObject({
+      kind: 'added',
+      after: 'ISO_IR 192',
+    });
+  });
+
+  it('replaces a declared default repertoire the same way', () => {
+    const input = smallFile(EXPLICIT_VR_LE, (b) =>
+      b.str(0x00080005, 'CS', 'ISO_IR 6').str(0x00081030, 'LO', 'CHEST'),
+    );
+    const result = deid(input, planWith([], { rules }));
+    expect(charsetOf(result.bytes)).toBe('ISO_IR 192');
+    const declaration = result.changes.filter((c) => c.path === '(0008,0005)');
+    expect(declaration).toMatchObject([
+      { kind: 'replaced', before: 'ISO_IR 6', after: 'ISO_IR 192' },
+    ]);
+    expect(deid(input, planWith([], { rules }), { detail: 'counts' }).counts).toEqual(
+      result.counts,
+    );
+  });
+
+  it('still fails when other text of the file is not ASCII, or a set is declared', () => {
+    // Undeclared Latin-1 bytes (common in the wild) would change meaning under UTF-8.
+    const latin1 = smallFile(EXPLICIT_VR_LE, (b) => b.str(0x00081030, 'LO', 'CHEST Müller'));
+    const declared = smallFile(EXPLICIT_VR_LE, (b) =>
+      b.str(0x00080005, 'CS', 'ISO_IR 100').str(0x00081030, 'LO', 'CHEST'),
+    );
+    for (const input of [latin1, declared]) {
+      const result = run(input, planWith([], { rules }));
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.code).toBe('ENCODE_FAILED');
+    }
+  });
+
+  it('keeps a Latin-1 value in a Latin-1 file as it was', () => {
+    const declared = smallFile(EXPLICIT_VR_LE, (b) =>
+      b.str(0x00080005, 'CS', 'ISO_IR 100').str(0x00081030, 'LO', 'CHEST'),
+    );
+    const latin = [{ tag: 'StudyDescription', action: 'replace' as const, value: 'Étude Zoë' }];
+    const result = deid(declared, planWith([], { rules: latin }));
+    expect(charsetOf(result.bytes)).toBe('ISO_IR 100');
+    expect(topElement(result.bytes, 0x00081030)!.text).toBe('Étude Zoë');
+  });
+});
