@@ -1,5 +1,6 @@
-// The 64-bit VRs (OV, SV, UV) at the top level, which dicom-parser 1.8 misreads: an Extended Offset
-// Table as modern multi-frame and whole-slide images carry it, and a private UV in big endian.
+// What the top-level loop (parseTopLevel.ts) adds to dicom-parser: the 64-bit VRs (OV, SV, UV),
+// which dicom-parser 1.8 misreads (an Extended Offset Table as modern multi-frame and whole-slide
+// images carry it, a private UV in big endian), and zero padding after the last element.
 import { describe, expect, it } from 'vitest';
 import { dicomFile } from '../../../test/support/dicomBuilder';
 import { dcmdump, hasDcmdump } from '../../../test/support/dcmdump';
