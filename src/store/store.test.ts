@@ -2,6 +2,7 @@ import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it, vi } from 'vitest';
 import { readFixture } from '../../test/fixtures';
 import { findCanaries } from '../../test/support/canaryScan';
+import { dicomFile } from '../../test/support/dicomBuilder';
 import { makePhiFile } from '../../test/support/phiCanaries';
 import { TS } from '../../test/support/transferSyntax';
 import { parseProfile, serializeProfile } from '../core/deid/profile';
@@ -68,15 +69,23 @@ describe('import', () => {
       'inner/MR_small_RLE.dcm': [readFixture('MR_small_RLE.dcm'), { level: 0 }],
       'readme.txt': new TextEncoder().encode('not an image'),
     });
-    await store
-      .getState()
-      .importFiles([
-        fixtureFile('MR_small.dcm'),
-        fixtureFile('rtplan.dcm'),
-        file('notes.txt', new TextEncoder().encode('Patient: someone\n')),
-        file('bundle.zip', zip),
-        file('DICOMDIR', readFixture('MR_small.dcm')),
-      ]);
+    await store.getState().importFiles([
+      fixtureFile('MR_small.dcm'),
+      fixtureFile('rtplan.dcm'),
+      file('notes.txt', new TextEncoder().encode('Patient: someone\n')),
+      file('bundle.zip', zip),
+      // Known by its File-set attributes (core/dicom/mediaDirectory.ts), not by its name.
+      file(
+        'DICOMDIR',
+        dicomFile(TS.explicitLE, {
+          mediaStorageSopClassUid: '1.2.840.10008.1.3.10',
+          mediaStorageSopInstanceUid: '1.2.3.4',
+        })
+          .str(0x00041130, 'CS', 'CD1')
+          .seq(0x00041220, [(i) => i.str(0x00041430, 'CS', 'PATIENT')])
+          .build(),
+      ),
+    ]);
     const { files, tree, importing } = store.getState();
     const byPath = new Map([...files.values()].map((f) => [f.path, f]));
     expect([...byPath.keys()].sort()).toEqual([

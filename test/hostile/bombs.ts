@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { ascii, concat, u16, u32 } from './bytes';
+import { ascii, concat, u16, u32 } from '../support/bytes';
 
 /**
  * Decompression bombs, written bit by bit so that they are tiny to generate and identical on every

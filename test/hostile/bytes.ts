@@ -66,26 +66,3 @@ export function flip(
   }
   return { bytes: out, offsets: offsets.sort((a, b) => a - b) };
 }
-
-export const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
-
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-/** Little-endian 16- and 32-bit numbers as bytes. */
-export const u16 = (value: number): Uint8Array =>
-  new Uint8Array([value & 0xff, (value >>> 8) & 0xff]);
-export const u32 = (value: number): Uint8Array =>
-  new Uint8Array([
-    value & 0xff,
-    (value >>> 8) & 0xff,
-    (value >>> 16) & 0xff,
-    (value >>> 24) & 0xff,
-  ]);

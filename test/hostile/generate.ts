@@ -8,18 +8,8 @@ import { dicomFile, item, type DicomFileBuilder } from '../support/dicomBuilder'
 import { makePhiFile } from '../support/phiCanaries';
 import { TS } from '../support/transferSyntax';
 import { copiesFor, deflateZeros, zipBomb } from './bombs';
-import {
-  ascii,
-  concat,
-  cut,
-  flip,
-  patch,
-  randomInt,
-  seededRandom,
-  splice,
-  u16,
-  u32,
-} from './bytes';
+import { ascii, concat, explicitElement, u16, u32 } from '../support/bytes';
+import { cut, flip, patch, randomInt, seededRandom, splice } from './bytes';
 import { layFile, type LaidElement, type LaidFile } from './layout';
 import { nestedSequences } from './nesting';
 import { tinyPdf, tinyPng } from './nonDicom';
@@ -177,18 +167,6 @@ function baseFile(
 
 const patientOf = (builder: DicomFileBuilder): DicomFileBuilder =>
   builder.str(0x00100010, 'PN', HOSTILE_NAME).str(0x00100020, 'LO', HOSTILE_ID);
-
-/** An explicit VR little endian element written by hand, so that any VR and length can be faked. */
-function explicitElement(
-  tag: number,
-  vr: string,
-  value: Uint8Array,
-  options: { long?: boolean; length?: number } = {},
-): Uint8Array {
-  const length = options.length ?? value.length;
-  const head = concat(u16(tag >>> 16), u16(tag & 0xffff), ascii(vr));
-  return options.long ? concat(head, u16(0), u32(length), value) : concat(head, u16(length), value);
-}
 
 // ---- truncation ---------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { ascii, concat } from './bytes';
+import { ascii, concat } from '../support/bytes';
 
 /** Real, valid files of other kinds, built byte by byte (nothing downloaded, nothing random). */
 

@@ -10,7 +10,7 @@ import { FIXTURES, readFixture } from '../fixtures';
 import { makePhiFile } from '../support/phiCanaries';
 import { dicomFile } from '../support/dicomBuilder';
 import { TS } from '../support/transferSyntax';
-import { concat } from './bytes';
+import { concat } from '../support/bytes';
 import { quotedPhi, veilErrorCodes } from './corpus';
 import { allElements, layFile, type LaidElement } from './layout';
 import { nestedSequences } from './nesting';

@@ -12,6 +12,7 @@ import { formatTag } from '../../src/core/dicom/tag';
 import { readStringValues, readText } from '../../src/core/dicom/values';
 import { dciodvfy, normaliseValidatorLine } from './dciodvfy';
 import { dicomFile, type DicomFileBuilder, type FileOptions } from './dicomBuilder';
+import { concat } from './bytes';
 import { TS } from './transferSyntax';
 import { LONG_LENGTH_VRS } from './encodeValue';
 
@@ -188,16 +189,16 @@ export function inflatedCopy(bytes: Uint8Array): Uint8Array | undefined {
       element.tag === 0x00020010 ? new TextEncoder().encode(`${TS.explicitLE}\0`) : element.value;
     parts.push(explicitHeader(element.tag, element.vr, value.length), value);
   }
-  const body = concat(parts);
+  const body = concat(...parts);
   const groupLength = new Uint8Array(4);
   new DataView(groupLength.buffer).setUint32(0, body.length, true);
-  return concat([
+  return concat(
     bytes.subarray(0, 132),
     explicitHeader(0x00020000, 'UL', 4),
     groupLength,
     body,
     dataset,
-  ]);
+  );
 }
 
 function explicitHeader(tag: number, vr: string, length: number): Uint8Array {
@@ -232,14 +233,4 @@ function readMetaElements(
     at = valueAt + length;
   }
   return { elements, end: at };
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

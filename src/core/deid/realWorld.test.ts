@@ -4,6 +4,7 @@
 // hand-built ones otherwise.
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../test/fixtures';
+import { ascii, concat, explicitElement, implicitElement } from '../../../test/support/bytes';
 import { dicomFile, item } from '../../../test/support/dicomBuilder';
 import { deid, planWith, run, smallFile } from '../../../test/support/deid';
 import { parseFile } from '../dicom/parse';
@@ -202,32 +203,19 @@ describe('Clean Descriptors on text in an ISO 2022 multi-byte character set', ()
 
 describe('a standard sequence written as UN with a defined length', () => {
   // Implicit VR little endian inside, as PS3.5 §6.2.2 says a UN sequence is encoded.
-  const le16 = (n: number) => [n & 0xff, n >> 8];
-  const le32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24];
-  const text = (s: string) => Array.from(s.length % 2 ? `${s} ` : s, (c) => c.charCodeAt(0));
-  const implicit = (tag: number, value: number[]) => [
-    ...le16(tag >>> 16),
-    ...le16(tag & 0xffff),
-    ...le32(value.length),
-    ...value,
-  ];
+  const even = (text: string) => ascii(text.length % 2 ? `${text} ` : text);
   const uid = '1.2.826.0.1.3680043.2.1143.99.7';
-  const itemBody = [
-    ...implicit(0x00081155, [...Array.from(uid, (c) => c.charCodeAt(0)), 0]),
-    ...implicit(0x0040a040, text('PNAME')),
-    ...implicit(0x0040a123, text('ZZNESTED^PERSON')),
-  ];
-  const value = [...le16(0xfffe), ...le16(0xe000), ...le32(itemBody.length), ...itemBody];
-  const unElement = new Uint8Array([
-    ...le16(0x0040),
-    ...le16(0xa730),
-    ...text('UN'),
-    0,
-    0,
-    ...le32(value.length),
-    ...value,
-  ]);
-  const input = smallFile(EXPLICIT_VR_LE, (b) => b.raw(unElement, 0x0040a730));
+  const itemBody = concat(
+    implicitElement(0x00081155, ascii(`${uid}\0`)),
+    implicitElement(0x0040a040, even('PNAME')),
+    implicitElement(0x0040a123, even('ZZNESTED^PERSON')),
+  );
+  const ITEM = 0xfffee000;
+  const contentAsUn = (value: Uint8Array) =>
+    explicitElement(0x0040a730, 'UN', value, { long: true });
+  const input = smallFile(EXPLICIT_VR_LE, (b) =>
+    b.raw(contentAsUn(implicitElement(ITEM, itemBody)), 0x0040a730),
+  );
 
   it('has its items read, so the profile reaches inside: UIDs remapped, the name gone', () => {
     const result = deid(input, plan);
@@ -246,18 +234,11 @@ describe('a standard sequence written as UN with a defined length', () => {
 
   it('is read no further than its own value when an item lacks its delimiter', () => {
     // An undefined-length item with no item delimitation: dicom-parser would read on to the end.
-    const open = [...le16(0xfffe), ...le16(0xe000), ...le32(0xffffffff), ...itemBody];
-    const unOpen = new Uint8Array([
-      ...le16(0x0040),
-      ...le16(0xa730),
-      ...text('UN'),
-      0,
-      0,
-      ...le32(open.length),
-      ...open,
-    ]);
+    const open = implicitElement(ITEM, itemBody, 0xffffffff);
     const file = parseFile(
-      smallFile(EXPLICIT_VR_LE, (b) => b.raw(unOpen, 0x0040a730).str(0x0040a731, 'LO', 'AFTER')),
+      smallFile(EXPLICIT_VR_LE, (b) =>
+        b.raw(contentAsUn(open), 0x0040a730).str(0x0040a731, 'LO', 'AFTER'),
+      ),
       'open.dcm',
     );
     const content = file.dataset.elements.find((e) => e.tag === 0x0040a730)!;
@@ -267,24 +248,9 @@ describe('a standard sequence written as UN with a defined length', () => {
   });
 
   it('stays one opaque value when it does not read as items', () => {
-    const notItems = new Uint8Array([
-      ...le16(0x0040),
-      ...le16(0xa730),
-      ...text('UN'),
-      0,
-      0,
-      ...le32(8),
-      1,
-      2,
-      3,
-      4,
-      5,
-      6,
-      7,
-      8,
-    ]);
+    const notItems = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
     const file = parseFile(
-      smallFile(EXPLICIT_VR_LE, (b) => b.raw(notItems, 0x0040a730)),
+      smallFile(EXPLICIT_VR_LE, (b) => b.raw(contentAsUn(notItems), 0x0040a730)),
       'opaque.dcm',
     );
     const content = file.dataset.elements.find((e) => e.tag === 0x0040a730)!;

@@ -8,7 +8,7 @@ import { VeilError } from '../errors';
  * output (dcmmkdir does). It is known by the File-set attributes of its top level (PS3.3 F.3), which
  * no other object carries there.
  */
-const FILE_SET_TAGS: ReadonlySet<number> = new Set([
+export const FILE_SET_TAGS: ReadonlySet<number> = new Set([
   0x00041130, // File-set ID
   0x00041200, // Offset of the First Directory Record of the Root Directory Entity
   0x00041202, // Offset of the Last Directory Record of the Root Directory Entity

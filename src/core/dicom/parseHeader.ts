@@ -4,12 +4,12 @@ import { VeilError, type VeilErrorData } from '../errors';
 import { decodeText, parseSpecificCharacterSet } from './charset';
 import { inflateDataset } from './deflate';
 import { hasDicmPrefix, sniffRawTransferSyntax } from './sniff';
-import { fromParserKey, toParserKey } from './tag';
+import { toParserKey } from './tag';
 import { parserFailure } from './parse';
 import { parseTopLevel } from './parseTopLevel';
 import { supportedTransferSyntax } from './transferSyntax';
 import { latin1 } from './charsetTables';
-import { isMediaDirectoryTag, mediaDirectoryError } from './mediaDirectory';
+import { FILE_SET_TAGS, mediaDirectoryError } from './mediaDirectory';
 
 /**
  * What the import shows of one instance before anything is de-identified: the header only, read up
@@ -187,7 +187,7 @@ function readSummary(input: Uint8Array, fileName: string, isPrefix: boolean): In
     throw new VeilError('TRUNCATED', 'the file ends inside its header', { fileName });
   }
 
-  if (Object.keys(dataset.elements).some((key) => isMediaDirectoryTag(fromParserKey(key)))) {
+  if ([...FILE_SET_TAGS].some((tag) => dataset.elements[toParserKey(tag)] !== undefined)) {
     throw mediaDirectoryError(fileName);
   }
 

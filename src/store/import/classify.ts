@@ -26,8 +26,6 @@ export type Classified = (
   readonly size: number;
 };
 
-const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
-
 /**
  * Reads the header of one file: a DICOM instance, a zip to expand, or something to skip (and why).
  * `pace` is awaited after each read, before parsing: the caller yields to the page there when reads
@@ -53,14 +51,6 @@ export async function classify(
   }
   if (size === 0) return { kind: 'skipped', reason: 'the file is empty', size };
   if (looksLikeZip(prefix)) return { kind: 'zip', size };
-  // A DICOMDIR indexes a CD's files and holds the patient's data; the export writes none.
-  if (baseName(path).toUpperCase() === 'DICOMDIR') {
-    return {
-      kind: 'skipped',
-      reason: 'a DICOMDIR index, not an image (the export needs none)',
-      size,
-    };
-  }
   let result = readInstanceSummary(prefix, path, size);
   for (const limit of [...HEADER_PREFIX_BYTES.slice(1), Infinity]) {
     if (isInstanceSummary(result) || result.code !== 'TRUNCATED' || prefix.length >= size) break;
