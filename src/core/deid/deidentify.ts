@@ -136,6 +136,7 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
     fileName,
     state.expectations,
     forbiddenValues(file, plan, patient),
+    [patient.pseudonymId, patient.pseudonymName],
   );
   // What survives of the original's other identifying values (kept descriptors, retained private
   // tags, SR text): reported by place and kind; the caller decides (the app gates the export).

@@ -81,6 +81,55 @@ describe('data that was anonymised once already (ExplVR_BigEnd.dcm, PatientName 
   });
 });
 
+// nibabel's test files (Siemens MR, csa_slice_norm.dcm and decimal_rescale.dcm) look like this:
+// PatientName and PatientID `Anon`, birth date 19000101, creation and series dates 19000101.
+describe('data anonymised once already with "Anon" and 19000101', () => {
+  const bytes = smallFile(
+    EXPLICIT_VR_LE,
+    (b) =>
+      b
+        .str(0x00080012, 'DA', '19000101')
+        .str(0x00080021, 'DA', '19000101')
+        .str(0x00100030, 'DA', '19000101'),
+    { patientName: 'Anon', patientId: 'Anon' },
+  );
+
+  it('is de-identified: "Anon" inside our pseudonym ANON-… is no trace of the patient', () => {
+    const result = deid(bytes, plan);
+    expect(result.identity.patientPseudonym.toLowerCase()).toContain('anon');
+    expect(topElement(result.bytes, 0x00100010)!.text).toBe(result.identity.patientPseudonym);
+    expect(topElement(result.bytes, 0x00100020)!.text).toBe(result.identity.patientPseudonym);
+  });
+
+  it('is not flagged as residual: our dummy date 19000101 is not the birth date', () => {
+    const result = deid(bytes, plan);
+    expect(topElement(result.bytes, 0x00080012)!.text).toBe('19000101');
+    expect(result.residual).toEqual([]);
+  });
+
+  it('still flags the date and fails closed on "Anon" anywhere but in our own values', () => {
+    const keepSeries = planWith([], { rules: [{ tag: 'SeriesDescription', action: 'keep' }] });
+    const dated = smallFile(
+      EXPLICIT_VR_LE,
+      (b) => b.str(0x00100030, 'DA', '19000101').str(0x0008103e, 'LO', 'HEAD 19000101'),
+      { patientName: 'Anon', patientId: 'Anon' },
+    );
+    expect(deid(dated, keepSeries).residual.map((hit) => [hit.tag, hit.kind])).toEqual([
+      ['(0008,103E)', 'birth-date'],
+    ]);
+    const named = smallFile(EXPLICIT_VR_LE, (b) => b.str(0x0008103e, 'LO', 'Anon head'), {
+      patientName: 'Anon',
+      patientId: 'Anon',
+    });
+    const result = run(named, keepSeries);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('POST_CHECK_FAILED');
+      expect(result.error.message).toContain('(0008,103E)');
+    }
+  });
+});
+
 describe('an object that names its instance only in the file meta', () => {
   const bytes = dicomFile(EXPLICIT_VR_LE, {
     mediaStorageSopInstanceUid: '1.2.826.0.1.3680043.2.1143.9.9',

@@ -4,6 +4,7 @@ import { elementOf, formatTag, groupOf, isPrivateCreatorTag, isPrivateTag } from
 import { readString, readText } from '../dicom/values';
 import { isTextVr } from '../dicom/vr';
 import type { OptionName } from './options';
+import { dummyText } from './dummy';
 
 /**
  * The residual-PHI scan: after de-identification, every text value that remains is searched for the
@@ -424,7 +425,9 @@ export function scanResidual(output: ParsedFile, ids: IdentifyingValues): Residu
       }
       if (element.length === 0 || element.encapsulated || element.tag === 0x7fe00010) continue;
       const text = textToScan(output, element, dataset);
-      if (text === undefined) continue;
+      // Veil's own placeholder (D) carries nothing of the original, even when already-anonymised
+      // input used the same one: a birth date 19000101 is no trace in a dummy date 19000101.
+      if (text === undefined || text === dummyText(element.vr)) continue;
       const found = matchKinds(normalise(text), ids);
       if (found.size === 0) continue;
       const path = `${prefix}${formatTag(element.tag)}`;
