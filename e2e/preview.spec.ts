@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test, expect, type Page } from '@playwright/test';
 import { build, preview, type PreviewServer } from 'vite';
@@ -216,6 +216,63 @@ test('toggles between the original and the de-identified image', async ({ page }
   // Same pixels (lossless), same window: the same picture.
   expect(await canvasSummary(page)).toEqual(original);
   await page.locator('.veil-preview').screenshot({ path: `${SCREENS}/preview-after.png` });
+});
+
+/** A fixture changed by `change`, written where the harness can pick it up. */
+function derived(name: string, as: string, change: (bytes: Buffer) => Buffer): string {
+  const dir = `${ROOT}test-results/preview-derived-${HARNESS_PORT}`;
+  mkdirSync(dir, { recursive: true });
+  const path = `${dir}/${as}`;
+  writeFileSync(path, change(readFileSync(fixture(name))));
+  return path;
+}
+
+test('displays a dataset without preamble or file meta, as older archives keep them', async ({
+  page,
+}) => {
+  await openHarness(page);
+  await load(page, 'MR_small.dcm');
+  const part10 = await canvasSummary(page);
+  for (const name of ['MR_small.dcm', 'MR_small_implicit.dcm']) {
+    // Preamble, DICM and the meta group (its length is the UL at offset 140) cut off.
+    const raw = derived(name, `raw-${name}`, (bytes) =>
+      bytes.subarray(144 + bytes.readUInt32LE(140)),
+    );
+    await page.getByLabel('DICOM file').setInputFiles(raw);
+    await expect(viewport(page)).toHaveAttribute('aria-label', `raw-${name}, original`);
+    await expect(viewport(page)).toHaveAttribute('aria-busy', 'false', { timeout: 20_000 });
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    expect(await canvasSummary(page), name).toEqual(part10);
+  }
+});
+
+test('displays every frame of a file whose Basic Offset Table misses its fragments', async ({
+  page,
+}) => {
+  await openHarness(page);
+  await load(page, 'SC_rgb_rle_2frame.dcm');
+  const slider = page.getByRole('slider', { name: 'Frame' });
+  const intact = [await canvasSummary(page)];
+  await slider.fill('2');
+  await expect(viewport(page)).toHaveAttribute('aria-busy', 'false');
+  intact.push(await canvasSummary(page));
+
+  // The table's second offset one byte past the fragment (GDCM's XA example is written so).
+  const broken = derived('SC_rgb_rle_2frame.dcm', 'bot-off-by-one.dcm', (bytes) => {
+    const copy = Buffer.from(bytes);
+    const table = copy.indexOf(Buffer.from([0xfe, 0xff, 0x00, 0xe0, 8, 0, 0, 0]));
+    copy.writeUInt32LE(copy.readUInt32LE(table + 12) + 1, table + 12);
+    return copy;
+  });
+  await page.getByLabel('DICOM file').setInputFiles(broken);
+  await expect(viewport(page)).toHaveAttribute('aria-label', 'bot-off-by-one.dcm, original');
+  await expect(viewport(page)).toHaveAttribute('aria-busy', 'false', { timeout: 20_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(await canvasSummary(page)).toEqual(intact[0]);
+  await slider.fill('2');
+  await expect(slider).toHaveAttribute('aria-valuetext', 'Frame 2 of 2');
+  await expect(viewport(page)).toHaveAttribute('aria-busy', 'false');
+  expect(await canvasSummary(page)).toEqual(intact[1]);
 });
 
 test('warns about burned-in text and explains a file it cannot decode', async ({ page }) => {

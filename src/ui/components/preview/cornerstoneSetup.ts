@@ -9,6 +9,9 @@ import wadoImageLoader from 'cornerstone-wado-image-loader';
 import * as dicomParser from 'dicom-parser';
 import { decodeInWorker } from './codecClient';
 import { CODEC_BY_SYNTAX, type ImageFrameInfo } from './codecProtocol';
+import { withDeadline } from './deadline';
+import { fragmentsOfFrame } from './frameFragments';
+import { hasDicmPrefix, sniffRawTransferSyntax } from '../../../core/dicom/sniff';
 
 /**
  * cornerstone wiring for the preview, loaded on demand (import()) so the ~1.4 MB loader stays out of
@@ -37,7 +40,7 @@ let ready = false;
 function setUp(): void {
   if (ready) return;
   wadoImageLoader.external.cornerstone = cornerstone;
-  wadoImageLoader.external.dicomParser = dicomParser;
+  wadoImageLoader.external.dicomParser = tolerantDicomParser;
   wadoImageLoader.configure({ decodeConfig: { convertFloatPixelDataToInt: true } });
   wadoImageLoader.webWorkerManager.initialize({
     // De-identification owns the cores; one or two decoders keep the preview responsive.
@@ -49,6 +52,53 @@ function setUp(): void {
   cornerstone.imageCache.setMaximumSizeBytes(IMAGE_CACHE_BYTES);
   ready = true;
 }
+
+/**
+ * dicom-parser as the loader gets it, with two changes, so that the preview shows what the engine
+ * reads:
+ * - a dataset without preamble and file meta (older archives, some exports) is parsed with the
+ *   transfer syntax the engine infers for it (sniff.ts); the loader would refuse it;
+ * - a frame whose Basic Offset Table does not match the fragments is read by the layout rules
+ *   instead (frameFragments.ts), or the error stands. The loader calls this inside a promise
+ *   callback it never settles on a throw, so a throw here would leave the preview waiting (see
+ *   LOAD_WAIT_MS).
+ */
+const tolerantDicomParser: typeof dicomParser = {
+  ...dicomParser,
+  parseDicom(byteArray, options) {
+    if (options?.TransferSyntaxUID || hasDicmPrefix(byteArray)) {
+      return dicomParser.parseDicom(byteArray, options);
+    }
+    const raw = sniffRawTransferSyntax(byteArray, 0);
+    return dicomParser.parseDicom(
+      byteArray,
+      raw ? { ...options, TransferSyntaxUID: raw } : options,
+    );
+  },
+  readEncapsulatedImageFrame(dataSet, element, frameIndex, offsetTable, fragments) {
+    try {
+      return dicomParser.readEncapsulatedImageFrame(
+        dataSet,
+        element,
+        frameIndex,
+        offsetTable,
+        fragments,
+      );
+    } catch (error) {
+      const all = fragments ?? element.fragments ?? [];
+      const frames = dataSet.intString('x00280008') ?? 1;
+      const range = fragmentsOfFrame(frameIndex, frames, all.length);
+      if (!range) throw error;
+      return dicomParser.readEncapsulatedPixelDataFromFragments(
+        dataSet,
+        element,
+        range.start,
+        range.count,
+        all,
+      );
+    }
+  },
+};
 
 interface DecodeTaskData {
   readonly transferSyntax: string;
@@ -104,10 +154,22 @@ export function openFile(blob: Blob): OpenedFile {
   };
 }
 
+/**
+ * The loader leaves its promise pending when reading a frame throws inside its own callbacks (a
+ * damaged file): past this, the preview says so instead of waiting forever. Generous: a 4,000²
+ * JPEG 2000 frame decodes in a few seconds on a slow machine.
+ */
+const LOAD_WAIT_MS = 60_000;
+
 export function loadImage(imageId: string): Promise<Image> {
-  return cornerstone.loadAndCacheImage(imageId).catch((error: unknown) => {
+  const loaded = cornerstone.loadAndCacheImage(imageId).catch((error: unknown) => {
     throw new Error(describeLoadError(error));
   });
+  return withDeadline(
+    loaded,
+    LOAD_WAIT_MS,
+    `the image decoder gave no answer in ${LOAD_WAIT_MS / 1000} s`,
+  );
 }
 
 /** NumberOfFrames (0028,0008); 1 when absent. */
