@@ -109,15 +109,24 @@ function StudyRowContent({ row }: { row: StudyRow }) {
       <span className={`veil-study-tree__kind veil-study-tree__kind--${node.kind}`}>
         {KIND_LABEL[node.kind]}
       </span>
-      <span className="veil-study-tree__label">{node.label}</span>
+      {/* title: the whole text where the row is too narrow for it */}
+      <span className="veil-study-tree__label" title={node.label}>
+        {node.label}
+      </span>
       {details.modality && <span className="veil-study-tree__modality">{details.modality}</span>}
       {details.date && (
         <span className="veil-study-tree__date">{formatDicomDate(details.date)}</span>
       )}
       {details.description && (
-        <span className="veil-study-tree__description">{details.description}</span>
+        <span className="veil-study-tree__description" title={details.description}>
+          {details.description}
+        </span>
       )}
-      {details.extra && <span className="veil-study-tree__extra">{details.extra}</span>}
+      {details.extra && (
+        <span className="veil-study-tree__extra" title={details.extra}>
+          {details.extra}
+        </span>
+      )}
       <span className="veil-study-tree__spacer" />
       {risk && (
         <span
