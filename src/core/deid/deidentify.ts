@@ -136,7 +136,8 @@ function run(input: Uint8Array, plan: Plan, context: DeidContext): DeidResult {
     fileName,
     state.expectations,
     forbiddenValues(file, plan, patient),
-    [patient.pseudonymId, patient.pseudonymName],
+    // A keyed pseudonym is ours (a prefix and a MAC); a table's names are the person's, checked.
+    plan.profile.pseudonyms.kind === 'table' ? [] : [patient.pseudonymId],
   );
   // What survives of the original's other identifying values (kept descriptors, retained private
   // tags, SR text): reported by place and kind; the caller decides (the app gates the export).

@@ -19,8 +19,8 @@ export function postCheck(
   expectations: readonly Expectation[],
   forbidden: readonly string[],
   /**
-   * Values Veil itself wrote for the patient (the pseudonyms): no trace of the patient even when
-   * an original is part of one, as `Anon` is of `ANON-7K3QX9D2MF` in already-anonymised data.
+   * Values Veil itself made for the patient (the keyed pseudonym): no trace of the patient even
+   * when an original is part of one, as `Anon` is of `ANON-7K3QX9D2MF` in already-anonymised data.
    */
   own: readonly string[] = [],
 ): ParsedFile {

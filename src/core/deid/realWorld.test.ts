@@ -11,6 +11,7 @@ import { parseFile } from '../dicom/parse';
 import { readInstanceSummary } from '../dicom/parseHeader';
 import { EXPLICIT_VR_LE, IMPLICIT_VR_LE } from '../dicom/transferSyntax';
 import { readStringValues, readText } from '../dicom/values';
+import { parsePseudonymCsv } from './pseudonymTable';
 
 const plan = planWith();
 
@@ -126,6 +127,21 @@ describe('data anonymised once already with "Anon" and 19000101', () => {
     if (!result.ok) {
       expect(result.error.code).toBe('POST_CHECK_FAILED');
       expect(result.error.message).toContain('(0008,103E)');
+    }
+  });
+
+  it('exempts only the keyed pseudonym: a name from a pseudonym table is checked', () => {
+    // The person's own table maps the patient to a name that holds the original: a leak.
+    const table = parsePseudonymCsv(
+      'original_patient_id,pseudonym_id,pseudonym_name\nAnon,SUBJ-001,ANON^SUBJECT\n',
+    );
+    const result = run(bytes, planWith([], { pseudonyms: { kind: 'table' } }), {
+      pseudonymTable: table,
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('POST_CHECK_FAILED');
+      expect(result.error.message).toContain('(0010,0010)');
     }
   });
 });
