@@ -135,10 +135,14 @@ function engineRun() {
   mkdirSync(ENGINE_OUT, { recursive: true });
   spawnSync('sync');
   const started = process.hrtime.bigint();
-  // As npm run bench runs it: with the CLI workers' nursery (src/cli/pool.ts WORKER_LIMITS).
-  const child = run(NODE, ['--max-semi-space-size=2', VEIL_ENGINE, CT, ENGINE_OUT, VEIL_KEY], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  // As npm run bench runs it: with the CLI workers' heap (src/cli/pool.ts WORKER_LIMITS).
+  const child = run(
+    NODE,
+    ['--max-semi-space-size=2', '--max-old-space-size=128', VEIL_ENGINE, CT, ENGINE_OUT, VEIL_KEY],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const outFiles = listFiles(ENGINE_OUT).filter((f) => f.endsWith('.dcm')).length;
   rmSync(ENGINE_OUT, { recursive: true, force: true });

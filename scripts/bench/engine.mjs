@@ -166,10 +166,11 @@ const CONTENDERS = [
     node: true,
     available: () => true,
     prepare: ensureVeilEngine,
-    // The nursery the CLI gives its workers (src/cli/pool.ts WORKER_LIMITS, 6 MB young generation).
+    // The heap the CLI gives its workers (src/cli/pool.ts WORKER_LIMITS: 6 MB young generation,
+    // 128 MB old generation).
     command: (input, output) => [
       NODE,
-      ['--max-semi-space-size=2', VEIL_ENGINE, input, output, VEIL_KEY],
+      ['--max-semi-space-size=2', '--max-old-space-size=128', VEIL_ENGINE, input, output, VEIL_KEY],
     ],
   },
   {

@@ -9,13 +9,17 @@ import type { FileOutcome, WorkerInit } from './protocol';
 
 // A stand-in worker that speaks the real protocol, so the pool's scheduling, crash and abort
 // handling are tested without de-identifying anything: 'crash' exits the thread, 'throw' throws,
-// 'slow…' takes 300 ms, anything else is answered at once.
+// 'slow…' takes 300 ms, 'hog' holds 80 MB of heap, 'hog-forever' takes heap until it dies,
+// anything else is answered at once.
 const FAKE_WORKER = `
 import { parentPort, workerData } from 'node:worker_threads';
 if (workerData.failStart) throw new Error('cannot build the plan');
 parentPort.on('message', ({ relativePath }) => {
   if (relativePath === 'crash') process.exit(3);
   if (relativePath === 'throw') throw new Error('boom');
+  const held = [];
+  if (relativePath === 'hog') for (let i = 0; i < 80; i++) held.push(new Array(131072).fill(i));
+  if (relativePath === 'hog-forever') for (let i = 0; ; i++) held.push(new Array(131072).fill(i));
   const outcome = { status: 'skipped', relativePath, inputBytes: 1, inputSha256: '', reason: 'fake' };
   setTimeout(() => parentPort.postMessage({ type: 'done', outcome }), relativePath.startsWith('slow') ? 300 : 0);
 });
@@ -76,6 +80,31 @@ describe('runPool', () => {
     ]);
     expect(failed[0]?.status === 'failed' && failed[0].error.message).toMatch(/exit code 3/);
     expect(failed[1]?.status === 'failed' && failed[1].error.message).toMatch(/boom/);
+  });
+
+  it('gives a file that ran out of heap a second try in a roomy worker, then goes on as usual', async () => {
+    const outcomes: FileOutcome[] = [];
+    const { notProcessed } = await runPool({
+      workerUrl,
+      size: 1,
+      init: init(),
+      jobs: ['a', 'hog', 'b', 'hog-forever', 'c'],
+      onOutcome: (o) => outcomes.push(o),
+      limits: { usual: { maxOldGenerationSizeMb: 32 }, roomy: { maxOldGenerationSizeMb: 160 } },
+    });
+    expect(notProcessed).toBe(0);
+    expect(outcomes.map((o) => [o.relativePath, o.status])).toEqual([
+      ['a', 'skipped'],
+      ['hog', 'skipped'],
+      ['b', 'skipped'],
+      ['hog-forever', 'failed'],
+      ['c', 'skipped'],
+    ]);
+    const failed = outcomes.find((o) => o.status === 'failed');
+    expect(failed?.status === 'failed' && failed.error).toMatchObject({
+      code: 'WORKER_CRASHED',
+      message: expect.stringMatching(/out of memory/i) as unknown,
+    });
   });
 
   it('stops the run when a worker cannot even start', async () => {

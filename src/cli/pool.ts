@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { outputPathOf, PARTIAL_SUFFIX } from './processFile';
 import type { FileOutcome, WorkerInit, WorkerMessage } from './protocol';
 
@@ -10,10 +10,16 @@ export interface PoolRun {
   readonly jobs: readonly string[];
   readonly onOutcome: (outcome: FileOutcome) => void;
   readonly signal?: AbortSignal;
+  /** The workers' heaps: WORKER_LIMITS, and ROOMY_LIMITS for a second try (tests set smaller ones). */
+  readonly limits?: { readonly usual: ResourceLimits; readonly roomy: ResourceLimits };
 }
 
 interface Slot {
   readonly worker: Worker;
+  /** Started with ROOMY_LIMITS, for a file that ran out of heap in a worker with WORKER_LIMITS. */
+  readonly roomy: boolean;
+  /** Its first job, given before any other (the file it was started for). */
+  first?: string | undefined;
   job?: string | undefined;
   ready: boolean;
   retiring: boolean;
@@ -22,19 +28,26 @@ interface Slot {
 
 /**
  * A worker de-identifies one file after another and keeps nothing of a file once it is written,
- * so a large nursery only lets garbage pile up: 6 MB of young generation (2 MB semi-spaces,
- * `node --max-semi-space-size=2`) instead of V8's default of up to 48 MB. Measured with the CLI
- * and one worker (peak RSS, time): CT series 128 → 101 MB, 2,000 small files 153 → 130 MB, with
- * no time lost. V8's --optimize-for-size would take the small files to 104 MB, but costs 27% more
- * time on them (and 6% on the CT series), so it is not used. Old generation: V8's default, as a
- * large object (a 300,000-element RT Structure Set) must not run out of heap.
+ * so a large heap only lets garbage pile up before V8 collects it:
+ * - young generation 6 MB (2 MB semi-spaces, `node --max-semi-space-size=2`) instead of V8's up to
+ *   48 MB. Measured with the CLI and one worker (peak RSS, time): CT series 128 → 101 MB, 2,000
+ *   small files 153 → 130 MB, with no time lost;
+ * - old generation 128 MB: V8 paces its collections by the limit; with its default (gigabytes) the
+ *   CLI reached 128–135 MB on the 2,000 small files, with 128 MB (or 64, or 96) 102–106 MB, in the
+ *   same time within the machine's noise (the engine bench's one-thread contender: 103–107 → 79–81
+ *   MB). V8's --optimize-for-size also lowers it, but costs 27% more time.
+ * Pixel data is outside the V8 heap (Buffers), so no image is too large for these limits; a file
+ * with a huge header (a 300,000-element RT Structure Set needs ~300 MB) is, and it is given a
+ * second try in a worker with V8's default heap (ROOMY_LIMITS) instead of failing.
  */
-export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 128 } as const;
+export const ROOMY_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
 
 /**
  * Runs every job on `size` worker threads, one file per worker at a time (so at most `size` files
  * are in memory). A worker that dies takes only its current file with it: that file is failed, its
- * output removed, and a fresh worker carries on. A worker that dies before it is ready (it could not
+ * output removed, and a fresh worker carries on. A worker that ran out of heap hands its file to
+ * a fresh worker with a roomy heap, once; only if that one fails too is the file failed. A worker that dies before it is ready (it could not
  * even build the plan) stops the run: every other worker would die the same way.
  *
  * Resolves with the number of files not processed (non-zero only when `signal` aborted the run:
@@ -42,6 +55,7 @@ export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
  */
 export function runPool(run: PoolRun): Promise<{ notProcessed: number }> {
   const { jobs, onOutcome, init } = run;
+  const limits = run.limits ?? { usual: WORKER_LIMITS, roomy: ROOMY_LIMITS };
   return new Promise((resolve, reject) => {
     const slots = new Set<Slot>();
     let next = 0;
@@ -63,10 +77,16 @@ export function runPool(run: PoolRun): Promise<{ notProcessed: number }> {
     };
 
     const feed = (slot: Slot): void => {
-      if (!stopped && next < jobs.length) {
+      if (!stopped && slot.first !== undefined) {
+        slot.job = slot.first;
+        slot.first = undefined;
+        slot.worker.postMessage({ relativePath: slot.job });
+      } else if (!stopped && next < jobs.length && !slot.roomy) {
         slot.job = jobs[next++]!;
         slot.worker.postMessage({ relativePath: slot.job });
       } else {
+        // Done, or a roomy worker done with its file: it retires, and died() starts a usual one
+        // for the jobs left.
         slot.retiring = true;
         void slot.worker.terminate();
       }
@@ -80,12 +100,20 @@ export function runPool(run: PoolRun): Promise<{ notProcessed: number }> {
       }
     };
 
-    const died = (slot: Slot, reason: string): void => {
+    const died = (slot: Slot, reason: string, outOfMemory = false): void => {
       if (slot.dead) return;
       slot.dead = true;
       slots.delete(slot);
-      const job = slot.job;
+      // Started for a file it never got to (it died first): that file is still owed an outcome.
+      const job = slot.job ?? slot.first;
       slot.job = undefined;
+      slot.first = undefined;
+      if (job !== undefined && outOfMemory && !slot.roomy && !stopped) {
+        discard(job);
+        start(true, job);
+        settleIfIdle();
+        return;
+      }
       if (job !== undefined) {
         discard(job);
         // Cut short by an abort, a file is not processed rather than failed: it is in no report.
@@ -111,9 +139,12 @@ export function runPool(run: PoolRun): Promise<{ notProcessed: number }> {
       settleIfIdle();
     };
 
-    const start = (): void => {
-      const worker = new Worker(run.workerUrl, { workerData: init, resourceLimits: WORKER_LIMITS });
-      const slot: Slot = { worker, ready: false, retiring: false, dead: false };
+    const start = (roomy = false, first?: string): void => {
+      const worker = new Worker(run.workerUrl, {
+        workerData: init,
+        resourceLimits: roomy ? limits.roomy : limits.usual,
+      });
+      const slot: Slot = { worker, roomy, first, ready: false, retiring: false, dead: false };
       slots.add(slot);
       worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'ready') {
@@ -124,7 +155,9 @@ export function runPool(run: PoolRun): Promise<{ notProcessed: number }> {
         }
         feed(slot);
       });
-      worker.on('error', (error) => died(slot, error.message));
+      worker.on('error', (error: Error & { code?: string }) =>
+        died(slot, error.message, error.code === 'ERR_WORKER_OUT_OF_MEMORY'),
+      );
       worker.on('exit', (code) => {
         if (slot.retiring) {
           // Terminated by us: an unfinished job was interrupted, not crashed.
