@@ -14,6 +14,9 @@
  * `.bench/veil-engine.mjs` (core in one thread, the same bundle `npm run bench` times) over the
  * same folder, wall time around the child, median of 3.
  *
+ * Beside it, the browser floor (floor.mjs, bench-floor.html): the same files read once and
+ * downloaded unchanged as one zip, timed the same way: what no page can beat in this browser.
+ *
  * What is measured in the tab (details in tab.mjs): the longest main-thread task from the file
  * selection to the end; the peak JS heap of the page's main isolate; the peak RSS (VmHWM) of the
  * largest renderer, which is the tab with its workers and includes the loaded page (~100 MB); the
@@ -44,6 +47,7 @@ import {
   servePreview,
 } from './tab.mjs';
 import { bundleVeilEngine } from './bundleEngine.mjs';
+import { buildFloor, floorRun } from './floor.mjs';
 import { listFiles } from './walk.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -51,6 +55,7 @@ const ROOT = resolve(HERE, '../..');
 const BENCH = join(ROOT, '.bench');
 const CT = join(BENCH, 'data', 'ct');
 const APP = process.env.VEIL_E2E_DIST ? resolve(process.env.VEIL_E2E_DIST) : join(BENCH, 'app');
+const FLOOR = `${APP}-floor`;
 const VEIL_ENGINE = join(BENCH, 'veil-engine.mjs');
 const VEIL_KEY = join(BENCH, 'bench.key');
 // Per process: two benches at once must not delete each other's output.
@@ -202,8 +207,18 @@ async function main() {
   const { child: preview, url } = await servePreview(APP, port).catch((error) =>
     giveUp(error.message),
   );
+  await buildFloor(ROOT, FLOOR).catch((error) =>
+    giveUp(`building the floor page: ${error.message}`),
+  );
+  const floorServer = await servePreview(FLOOR, await freePort(port + 1), 'bench-floor.html').catch(
+    (error) => {
+      preview.kill();
+      return giveUp(error.message);
+    },
+  );
   const engine = [];
   const browser = [];
+  const floor = [];
   try {
     for (let r = 0; r < ENGINE_RUNS; r++) {
       const m = engineRun();
@@ -228,8 +243,14 @@ async function main() {
         console.log(`    main-thread tasks over 100 ms: ${tasks}`);
       }
     }
+    for (let r = 0; r < runs; r++) {
+      const seconds = await floorRun(floorServer.url, files, STEP_TIMEOUT_MS);
+      floor.push(seconds);
+      console.log(`  browser floor run ${r + 1}: ${fixed(seconds, 2)} s`);
+    }
   } finally {
     preview.kill();
+    floorServer.child.kill();
   }
   const hardwareConcurrency = browser[0]?.hardwareConcurrency;
 
@@ -279,6 +300,17 @@ async function main() {
     '\nend to end: file selection → download complete; engine: .bench/veil-engine.mjs, one thread, ' +
       'wall time incl. start-up; heap: main isolate only; RSS: VmHWM of the process; all ' +
       'processes: the largest sum of the PSS of every Chromium process, sampled every 100 ms.',
+  );
+  const floorSeconds = median(floor);
+  console.log(
+    `\nbrowser floor (scripts/bench/floor.mjs): ${fixed(floorSeconds, 2)} s ` +
+      `(${fixed(Math.min(...floor), 2)}–${fixed(Math.max(...floor), 2)}), ` +
+      `${fixed(floorSeconds / engineSeconds, 2)}× the engine's time: the same files read once ` +
+      'and downloaded unchanged as one zip, no de-identification, no hashing; the app cannot be ' +
+      'faster than this in this browser.' +
+      (floorSeconds > TARGET_RATIO * engineSeconds
+        ? ` The floor is above the target (${TARGET_RATIO}× = ${fixed(TARGET_RATIO * engineSeconds, 2)} s).`
+        : ''),
   );
 }
 

@@ -36,7 +36,7 @@ export const MB = 1e6;
 
 /** The same Chromium and flags as playwright.config.ts. */
 export const CHROMIUM = process.env.VEIL_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
+export const ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -330,7 +330,7 @@ export function freePort(preferred) {
  * Resolves once it answers; rejects when it exits or stays silent for 60 s. (Mind the Fetch
  * standard's blocked ports, such as 4190: fetch and Chromium refuse to connect to them.)
  */
-export async function servePreview(outDir, port) {
+export async function servePreview(outDir, port, probe = '') {
   const vite = join(REPO, 'node_modules', 'vite', 'bin', 'vite.js');
   const child = spawn(
     process.execPath,
@@ -355,7 +355,7 @@ export async function servePreview(outDir, port) {
       throw new Error(`vite preview exited: ${stderr.trim().split('\n').pop() ?? ''}`);
     }
     try {
-      if ((await fetch(url)).ok) return { child, url };
+      if ((await fetch(new URL(probe, url))).ok) return { child, url };
     } catch {
       // not listening yet
     }
