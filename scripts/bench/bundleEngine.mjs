@@ -1,5 +1,5 @@
 // The `veil-engine` contender as one Node file: scripts/bench/veilEngine.ts (core in one thread)
-// bundled by esbuild. Shared by the engine bench (engine.mjs) and the app bench (e2e.mjs).
+// bundled by esbuild (and the floors' parseFloor.ts the same way). Shared by the engine bench (engine.mjs) and the app bench (e2e.mjs).
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +9,15 @@ const ROOT = resolve(HERE, '../..');
 
 /** Bundles to `outfile`; returns undefined, or what went wrong (esbuild's last line). */
 export function bundleVeilEngine(outfile) {
+  return bundleBenchScript('veilEngine.ts', outfile);
+}
+
+/** Any TypeScript script of this folder as one Node file (the bench's floors use it too). */
+export function bundleBenchScript(script, outfile) {
   const built = spawnSync(
     join(ROOT, 'node_modules', '.bin', 'esbuild'),
     [
-      join(HERE, 'veilEngine.ts'),
+      join(HERE, script),
       '--bundle',
       '--platform=node',
       '--format=esm',

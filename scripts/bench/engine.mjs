@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: times Veil's engine against a plain copy, gdcmanon and dcmjs's anonymizer on the
- * same data, and checks the engine's targets. A report, not a gate: it always exits 0.
+ * same data, and checks the engine's targets. A report, not a gate: it always exits 0. Two floors
+ * run beside them (parseFloor.ts): each file parsed with dicom-parser once, and twice (input and
+ * post-check), and written back unchanged; the targets print what they cost on the same yardstick.
  *
  *   node scripts/bench/engine.mjs [--runs 3] [--datasets ct,small,multiframe]
- *                                 [--contenders copy,gdcmanon,dcmjs,veil-engine,veil] [--out .bench/out]
+ *                                 [--contenders copy,gdcmanon,dicom-parser,dicom-parser-2x,dcmjs,veil-engine,veil] [--out .bench/out]
  *
  * Each contender runs as its own child process over a whole dataset folder, into an output folder
  * that is emptied, and the disk synced, before every run (so one run's writeback does not land in
@@ -27,7 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { listFiles } from './walk.mjs';
-import { bundleVeilEngine } from './bundleEngine.mjs';
+import { bundleBenchScript, bundleVeilEngine } from './bundleEngine.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -48,7 +50,10 @@ const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
     datasets: { type: 'string', default: 'ct,small,multiframe' },
-    contenders: { type: 'string', default: 'copy,gdcmanon,dcmjs,veil-engine,veil' },
+    contenders: {
+      type: 'string',
+      default: 'copy,gdcmanon,dicom-parser,dicom-parser-2x,dcmjs,veil-engine,veil',
+    },
     out: { type: 'string', default: join(BENCH, 'out') },
     help: { type: 'boolean', default: false },
   },
@@ -56,7 +61,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(
     'usage: node scripts/bench/engine.mjs [--runs N] [--datasets ct,small,multiframe] ' +
-      '[--contenders copy,gdcmanon,dcmjs,veil-engine,veil] [--out DIR]',
+      '[--contenders copy,gdcmanon,dicom-parser,dicom-parser-2x,dcmjs,veil-engine,veil] [--out DIR]',
   );
   process.exit(0);
 }
@@ -106,6 +111,7 @@ function ensureCertificate() {
 
 const VEIL_MAIN = join(ROOT, 'dist-cli', 'main.js');
 const VEIL_ENGINE = join(BENCH, 'veil-engine.mjs');
+const PARSE_FLOOR = join(BENCH, 'parse-floor.mjs');
 
 /** Bundles scripts/bench/veilEngine.ts (core in one thread) with esbuild, fresh for every run. */
 function ensureVeilEngine() {
@@ -115,6 +121,9 @@ function ensureVeilEngine() {
 }
 
 const VEIL_KEY = join(BENCH, 'bench.key');
+
+/** Bundles scripts/bench/parseFloor.ts (the dicom-parser floors) with esbuild, fresh for every run. */
+const ensureParseFloor = () => bundleBenchScript('parseFloor.ts', PARSE_FLOOR);
 
 function ensureVeilKey() {
   if (existsSync(VEIL_KEY)) return undefined;
@@ -155,6 +164,26 @@ const CONTENDERS = [
       ],
     ],
   },
+  // Floors, not contenders: dicom-parser reading each file (twice: input and post-check), no
+  // de-identification. With the veil-engine contender's heap.
+  ...[1, 2].map((times) => ({
+    name: times === 1 ? 'dicom-parser' : 'dicom-parser-2x',
+    node: true,
+    available: () => true,
+    prepare: ensureParseFloor,
+    command: (input, output) => [
+      NODE,
+      [
+        '--max-semi-space-size=2',
+        '--max-old-space-size=128',
+        PARSE_FLOOR,
+        input,
+        output,
+        '--times',
+        String(times),
+      ],
+    ],
+  })),
   {
     name: 'dcmjs',
     node: true,
@@ -407,6 +436,16 @@ function printTargets(datasets, results) {
   const ratio = (a, b) => (usable(a) && usable(b) ? a.seconds / b.seconds : undefined);
   const veil = (name) => results.get(`${name}/veil-engine`);
   const has = (name) => datasets.some((d) => d.name === name);
+  // What reading alone costs against the same yardstick: below it no engine that reads with
+  // dicom-parser (and reads its output back) can go.
+  const floors = (name, yardstick, limit) => {
+    for (const floor of ['dicom-parser', 'dicom-parser-2x']) {
+      const r = ratio(results.get(`${name}/${floor}`), results.get(`${name}/${yardstick}`));
+      if (r === undefined) continue;
+      const above = r > limit ? ' (above the target already)' : '';
+      console.log(`        floor ${floor}: ${fixed(r, 2)}×${above}`);
+    }
+  };
 
   if (has('ct')) {
     check(
@@ -415,12 +454,14 @@ function printTargets(datasets, results) {
       TARGETS.ctVsCopy,
       '×',
     );
+    floors('ct', 'copy', TARGETS.ctVsCopy);
     check(
       'ct: time vs gdcmanon',
       ratio(veil('ct'), results.get('ct/gdcmanon')),
       TARGETS.vsGdcmanon,
       '×',
     );
+    floors('ct', 'gdcmanon', TARGETS.vsGdcmanon);
   }
   if (has('small')) {
     check(
@@ -429,6 +470,7 @@ function printTargets(datasets, results) {
       TARGETS.vsGdcmanon,
       '×',
     );
+    floors('small', 'gdcmanon', TARGETS.vsGdcmanon);
   }
   for (const dataset of datasets) {
     const r = usable(veil(dataset.name));
