@@ -238,7 +238,8 @@ export function AuditLogView({
           <span role="columnheader">Event</span>
           <span role="columnheader">Details</span>
         </div>
-        <div ref={scrollRef} className="veil-audit__scroll" role="rowgroup">
+        {/* Focusable, so a keyboard can scroll the entries. */}
+        <div ref={scrollRef} className="veil-audit__scroll" role="rowgroup" tabIndex={0}>
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
               const entry = entryAt(item.index);

@@ -40,14 +40,15 @@ export function Dialog({ title, onClose, children, className }: DialogProps) {
           }
         }}
       >
-        <header className="veil-dialog__head">
+        {/* A div, not a header: a banner landmark belongs to the page, not to a dialog. */}
+        <div className="veil-dialog__head">
           <h2 id={titleId} className="veil-dialog__title">
             {title}
           </h2>
           <button type="button" className="veil-button" onClick={onClose}>
             Close
           </button>
-        </header>
+        </div>
         <div className="veil-dialog__body">{children}</div>
       </div>
     </div>

@@ -83,7 +83,13 @@ export function DiffView({
           </li>
         ))}
       </ul>
-      <div className="veil-diff__scroll">
+      {/* Focusable, so a keyboard can scroll a long table. */}
+      <div
+        className="veil-diff__scroll"
+        tabIndex={0}
+        role="region"
+        aria-label={`${label}, scrollable`}
+      >
         <table className="veil-diff__table" aria-label={label}>
           <thead>
             <tr>

@@ -51,11 +51,29 @@ describe('PaneSplitter', () => {
   });
 
   it('starts from the width the layout gave the pane before it, until one is chosen', () => {
-    const { bar, onResize } = splitter(undefined);
-    expect(bar.hasAttribute('aria-valuenow')).toBe(false);
-    const pane = document.createElement('div');
-    pane.getBoundingClientRect = () => ({ width: 300 }) as DOMRect;
-    bar.parentElement!.insertBefore(pane, bar);
+    const onResize = vi.fn<(width: number) => void>();
+    const pane = createElement('div', {
+      ref: (node: HTMLDivElement | null) => {
+        if (node) node.getBoundingClientRect = () => ({ width: 300 }) as DOMRect;
+      },
+    });
+    render(
+      createElement(
+        'div',
+        null,
+        pane,
+        createElement(PaneSplitter, {
+          label: 'Resize',
+          width: undefined,
+          min: 240,
+          max: 600,
+          onResize,
+        }),
+      ),
+    );
+    const bar = screen.getByRole('separator', { name: 'Resize' });
+    // Measured from the pane as laid out: a focusable separator always says its value.
+    expect(bar.getAttribute('aria-valuenow')).toBe('300');
     fireEvent.keyDown(bar, { key: 'ArrowRight' });
     expect(onResize).toHaveBeenLastCalledWith(316);
   });

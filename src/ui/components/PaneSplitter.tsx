@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { KeyboardEvent, PointerEvent } from 'react';
 import './PaneSplitter.css';
 
@@ -17,11 +17,24 @@ const STEP = 16;
 
 /**
  * The bar between two panes, for a pointer (drag) and a keyboard (arrows, Home, End): an ARIA
- * window splitter whose value is the width of the pane before it. The pane's current width is
- * measured from the page when no width was chosen yet.
+ * window splitter whose value is the width of the pane before it. Until a width is chosen, the
+ * pane's width as laid out is measured from the page (and followed as the window resizes).
  */
 export function PaneSplitter({ label, width, min, max, onResize }: PaneSplitterProps) {
+  const bar = useRef<HTMLDivElement>(null);
   const drag = useRef<{ x: number; width: number } | undefined>(undefined);
+  // The pane's width as laid out, while none was chosen: a focusable separator must say its value.
+  const [measured, setMeasured] = useState<number | undefined>(undefined);
+  useLayoutEffect(() => {
+    const pane = bar.current?.previousElementSibling;
+    if (width !== undefined || !pane) return;
+    const measure = () => setMeasured(Math.round(pane.getBoundingClientRect().width));
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(pane);
+    return () => observer.disconnect();
+  }, [width]);
   const clamp = (value: number) => Math.round(Math.min(max, Math.max(min, value)));
   const current = (element: HTMLElement) =>
     width ?? element.previousElementSibling?.getBoundingClientRect().width ?? min;
@@ -57,16 +70,17 @@ export function PaneSplitter({ label, width, min, max, onResize }: PaneSplitterP
     drag.current = undefined;
   };
 
-  const shown = width === undefined ? undefined : clamp(width);
+  const shown = clamp(width ?? measured ?? min);
   return (
     <div
+      ref={bar}
       className="veil-splitter"
       role="separator"
       aria-orientation="vertical"
       aria-label={label}
       aria-valuemin={min}
       aria-valuemax={max}
-      {...(shown !== undefined ? { 'aria-valuenow': shown } : {})}
+      aria-valuenow={shown}
       tabIndex={0}
       onKeyDown={onKeyDown}
       onPointerDown={onPointerDown}

@@ -83,9 +83,9 @@ describe('StudyTree', () => {
     renderTree({ selectedId: 'b/1' });
     const b = item(/^Series Series b/);
     expect(b.getAttribute('aria-label')).toContain('burned-in text risk');
-    expect(within(b).getByText('⚠ Burned-in risk')).toBeTruthy();
-    expect(within(item(/^Image #1, burned/)).getByText('⚠ Burned-in risk')).toBeTruthy();
-    expect(within(item(/^Image #2/)).getByText('✕ Failed')).toBeTruthy();
+    expect(within(b).getByText('Burned-in text risk')).toBeTruthy();
+    expect(within(item(/^Image #1, burned/)).getByText('Burned-in text risk')).toBeTruthy();
+    expect(within(item(/^Image #2/)).getByText('Failed')).toBeTruthy();
   });
 
   it('selects by click and marks the selected row', () => {

@@ -104,45 +104,48 @@ function StudyRowContent({ row }: { row: StudyRow }) {
   const { node } = row;
   const details = node.details ?? {};
   const risk = node.flags?.includes('burned-in-risk');
+  // The accessible name (studyTreeRows.ts accessibleName) is these texts in this order: what a
+  // screen reader says is what the row shows. The spaces between them keep the words apart in the
+  // row's text (a flex row does not lay them out).
   return (
     <>
       <span className={`veil-study-tree__kind veil-study-tree__kind--${node.kind}`}>
         {KIND_LABEL[node.kind]}
-      </span>
+      </span>{' '}
       {/* title: the whole text where the row is too narrow for it */}
       <span className="veil-study-tree__label" title={node.label}>
         {node.label}
-      </span>
-      {details.modality && <span className="veil-study-tree__modality">{details.modality}</span>}
+      </span>{' '}
+      {details.modality && <span className="veil-study-tree__modality">{details.modality}</span>}{' '}
       {details.date && (
         <span className="veil-study-tree__date">{formatDicomDate(details.date)}</span>
-      )}
+      )}{' '}
       {details.description && (
         <span className="veil-study-tree__description" title={details.description}>
           {details.description}
         </span>
-      )}
+      )}{' '}
       {details.extra && (
         <span className="veil-study-tree__extra" title={details.extra}>
           {details.extra}
         </span>
-      )}
+      )}{' '}
       <span className="veil-study-tree__spacer" />
+      {row.count && <span className="veil-study-tree__count">{row.count}</span>}{' '}
       {risk && (
         <span
           className="veil-study-tree__badge veil-study-tree__badge--risk"
           title="The pixels may show identifying text: check the image before sharing"
         >
-          ⚠ Burned-in risk
+          Burned-in text risk
         </span>
-      )}
+      )}{' '}
       {node.flags?.includes('failed') && (
-        <span className="veil-study-tree__badge veil-study-tree__badge--failed">✕ Failed</span>
-      )}
+        <span className="veil-study-tree__badge veil-study-tree__badge--failed">Failed</span>
+      )}{' '}
       {node.flags?.includes('deidentified') && (
-        <span className="veil-study-tree__badge veil-study-tree__badge--done">✓ Done</span>
+        <span className="veil-study-tree__badge veil-study-tree__badge--done">De-identified</span>
       )}
-      {row.count && <span className="veil-study-tree__count">{row.count}</span>}
     </>
   );
 }

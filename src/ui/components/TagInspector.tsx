@@ -90,21 +90,23 @@ function TagRowContent({ row }: { row: TagRow }) {
   const { node } = row;
   const block = privateBlock(node.tag);
   const isCreator = node.keyword === 'PrivateCreator';
+  // The spaces keep the words apart in the row's text (a flex row does not lay them out); its
+  // accessible name is made in tagInspectorRows.ts.
   return (
     <>
       <span className="veil-tags__col-tag" style={{ width: tagColumnWidth(row.level) }}>
         <span className={row.match ? 'veil-tags__match' : undefined}>{node.tag}</span>
-      </span>
+      </span>{' '}
       <span className="veil-tags__col-keyword">
-        {describeKeyword(node)}
+        {describeKeyword(node)}{' '}
         {block !== undefined && (
           <span className="veil-tags__private" title={`Private block ${block}`}>
             {isCreator ? `block ${block}` : (node.privateCreator ?? 'no creator')}
           </span>
         )}
-      </span>
-      <span className="veil-tags__col-vr">{node.vr}</span>
-      <span className="veil-tags__col-length">{node.length.toLocaleString('en')}</span>
+      </span>{' '}
+      <span className="veil-tags__col-vr">{node.vr}</span>{' '}
+      <span className="veil-tags__col-length">{node.length.toLocaleString('en')}</span>{' '}
       <span className="veil-tags__col-value" title={node.value}>
         {node.value ?? <span className="veil-tags__muted">(empty)</span>}
       </span>

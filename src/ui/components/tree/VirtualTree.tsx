@@ -175,8 +175,9 @@ export function VirtualTree<R extends TreeRow>({
               }}
             >
               <span className="veil-vtree__indent" style={{ width: (row.level - 1) * 16 }} />
+              {/* The glyph comes from CSS: as text it would be part of the row's visible text. */}
               <span
-                className="veil-vtree__twisty"
+                className={twistyClass(row)}
                 aria-hidden="true"
                 onClick={(event) => {
                   if (!row.expandable) return;
@@ -184,9 +185,7 @@ export function VirtualTree<R extends TreeRow>({
                   setActiveId(row.id);
                   onToggle(row);
                 }}
-              >
-                {row.expandable ? (row.expanded ? '▾' : '▸') : ''}
-              </span>
+              />
               {renderRow(row)}
             </div>
           );
@@ -194,4 +193,9 @@ export function VirtualTree<R extends TreeRow>({
       </div>
     </div>
   );
+}
+
+function twistyClass(row: { readonly expandable: boolean; readonly expanded: boolean }): string {
+  if (!row.expandable) return 'veil-vtree__twisty';
+  return `veil-vtree__twisty veil-vtree__twisty--${row.expanded ? 'open' : 'closed'}`;
 }
