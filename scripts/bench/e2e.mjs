@@ -46,7 +46,7 @@ import {
   openApp,
   servePreview,
 } from './tab.mjs';
-import { bundleVeilEngine } from './bundleEngine.mjs';
+import { bundleVeilEngine, WORKER_HEAP_FLAGS } from './bundleEngine.mjs';
 import { buildFloor, floorRun } from './floor.mjs';
 import { listFiles } from './walk.mjs';
 
@@ -141,13 +141,9 @@ function engineRun() {
   spawnSync('sync');
   const started = process.hrtime.bigint();
   // As npm run bench runs it: with the CLI workers' heap (src/cli/pool.ts WORKER_LIMITS).
-  const child = run(
-    NODE,
-    ['--max-semi-space-size=2', '--max-old-space-size=128', VEIL_ENGINE, CT, ENGINE_OUT, VEIL_KEY],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child = run(NODE, [...WORKER_HEAP_FLAGS, VEIL_ENGINE, CT, ENGINE_OUT, VEIL_KEY], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const outFiles = listFiles(ENGINE_OUT).filter((f) => f.endsWith('.dcm')).length;
   rmSync(ENGINE_OUT, { recursive: true, force: true });
@@ -201,14 +197,15 @@ async function main() {
   ensureEngine();
   if (!args['no-build']) buildApp();
   else if (!existsSync(join(APP, 'index.html'))) giveUp(`--no-build: no app built in ${APP}`);
+  // Before any server starts: giving up exits, and would leave it running.
+  await buildFloor(ROOT, FLOOR).catch((error) =>
+    giveUp(`building the floor page: ${error.message}`),
+  );
   const files = listFiles(CT).map((f) => join(CT, f));
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   const port = await freePort(Number.parseInt(args.port, 10) || 4180);
   const { child: preview, url } = await servePreview(APP, port).catch((error) =>
     giveUp(error.message),
-  );
-  await buildFloor(ROOT, FLOOR).catch((error) =>
-    giveUp(`building the floor page: ${error.message}`),
   );
   const floorServer = await servePreview(FLOOR, await freePort(port + 1), 'bench-floor.html').catch(
     (error) => {

@@ -29,7 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { listFiles } from './walk.mjs';
-import { bundleBenchScript, bundleVeilEngine } from './bundleEngine.mjs';
+import { bundleBenchScript, bundleVeilEngine, WORKER_HEAP_FLAGS } from './bundleEngine.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -173,15 +173,7 @@ const CONTENDERS = [
     prepare: ensureParseFloor,
     command: (input, output) => [
       NODE,
-      [
-        '--max-semi-space-size=2',
-        '--max-old-space-size=128',
-        PARSE_FLOOR,
-        input,
-        output,
-        '--times',
-        String(times),
-      ],
+      [...WORKER_HEAP_FLAGS, PARSE_FLOOR, input, output, '--times', String(times)],
     ],
   })),
   {
@@ -195,11 +187,9 @@ const CONTENDERS = [
     node: true,
     available: () => true,
     prepare: ensureVeilEngine,
-    // The heap the CLI gives its workers (src/cli/pool.ts WORKER_LIMITS: 6 MB young generation,
-    // 128 MB old generation).
     command: (input, output) => [
       NODE,
-      ['--max-semi-space-size=2', '--max-old-space-size=128', VEIL_ENGINE, input, output, VEIL_KEY],
+      [...WORKER_HEAP_FLAGS, VEIL_ENGINE, input, output, VEIL_KEY],
     ],
   },
   {

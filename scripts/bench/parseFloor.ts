@@ -1,4 +1,4 @@
-// Contenders `dicom-parser` and `dicom-parser×2`: floors for the engine's speed targets. Each file
+// Contenders `dicom-parser` and `dicom-parser-2x`: floors for the engine's speed targets. Each file
 // is read, parsed whole with dicom-parser (`--times 2`: twice, as the engine reads its input and
 // then, for the post-check, its output) and written back unchanged, with the veil-engine
 // contender's own I/O. No de-identification at all: the engine, which must read with dicom-parser

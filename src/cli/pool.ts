@@ -47,8 +47,9 @@ export const ROOMY_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
  * Runs every job on `size` worker threads, one file per worker at a time (so at most `size` files
  * are in memory). A worker that dies takes only its current file with it: that file is failed, its
  * output removed, and a fresh worker carries on. A worker that ran out of heap hands its file to
- * a fresh worker with a roomy heap, once; only if that one fails too is the file failed. A worker that dies before it is ready (it could not
- * even build the plan) stops the run: every other worker would die the same way.
+ * a fresh worker with a roomy heap, once; only if that one fails too is the file failed. A worker
+ * that dies before it is ready (it could not even build the plan) stops the run: every other
+ * worker would die the same way.
  *
  * Resolves with the number of files not processed (non-zero only when `signal` aborted the run:
  * files never started, and files cut short, whose partial output is removed).

@@ -36,17 +36,15 @@ export function PaneSplitter({ label, width, min, max, onResize }: PaneSplitterP
     return () => observer.disconnect();
   }, [width]);
   const clamp = (value: number) => Math.round(Math.min(max, Math.max(min, value)));
-  const current = (element: HTMLElement) =>
-    width ?? element.previousElementSibling?.getBoundingClientRect().width ?? min;
+  const shown = clamp(width ?? measured ?? min);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const step = event.shiftKey ? STEP * 4 : STEP;
-    const now = current(event.currentTarget);
     const next =
       event.key === 'ArrowLeft'
-        ? now - step
+        ? shown - step
         : event.key === 'ArrowRight'
-          ? now + step
+          ? shown + step
           : event.key === 'Home'
             ? min
             : event.key === 'End'
@@ -60,7 +58,7 @@ export function PaneSplitter({ label, width, min, max, onResize }: PaneSplitterP
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
     if (event.button !== 0) return;
     event.currentTarget.setPointerCapture(event.pointerId);
-    drag.current = { x: event.clientX, width: current(event.currentTarget) };
+    drag.current = { x: event.clientX, width: shown };
   };
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
     const start = drag.current;
@@ -70,7 +68,6 @@ export function PaneSplitter({ label, width, min, max, onResize }: PaneSplitterP
     drag.current = undefined;
   };
 
-  const shown = clamp(width ?? measured ?? min);
   return (
     <div
       ref={bar}
